@@ -1,0 +1,35 @@
+# careteam: `make run` serves the app with demo data, `make test` runs the whole suite on SQLite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export FLASK_APP := careteam
+
+.PHONY: run test test-postgres test-browser bench clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo-data --if-empty
+	@echo "careteam is starting on http://127.0.0.1:5000 (Ctrl-C stops it)"
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+test-postgres: $(STAMP)
+	CARETEAM_TEST_DATABASE_URL=$${CARETEAM_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/pytest -m "not browser"
+
+test-browser: $(STAMP)
+	$(BIN)/pytest -m browser
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

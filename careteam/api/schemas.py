@@ -1,0 +1,43 @@
+"""Marshmallow schemas shared by several API blueprints. Input schemas reject unknown fields
+and never accept a patient id, an author, the actor's role or a timestamp."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from careteam.domain.policy import Role
+
+
+class InputSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class PageArgs(InputSchema):
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=100_000))
+
+
+class UserOut(Schema):
+    id = fields.Int()
+    email = fields.Email()
+    name = fields.Str()
+    role = fields.Str(validate=validate.OneOf([r.value for r in Role]))
+    active = fields.Bool()
+
+
+class PatientOut(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    date_of_birth = fields.Date(allow_none=True)
+
+
+class TeamMemberOut(Schema):
+    clinician_id = fields.Int()
+    name = fields.Str(attribute="clinician.name")
+    email = fields.Email(attribute="clinician.email")
+    discipline = fields.Str()
+    added_at = fields.DateTime()
+
+
+class PatientOverviewOut(PatientOut):
+    team = fields.List(fields.Nested(TeamMemberOut))

@@ -1,0 +1,1 @@
+"""Plain-Python rules of careteam. Nothing here imports Flask or SQLAlchemy."""

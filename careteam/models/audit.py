@@ -1,0 +1,68 @@
+"""The append-only audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DDL, ForeignKey, Index, String, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from careteam.extensions import db
+from careteam.models.types import UTCDateTime, utcnow
+
+
+class AuditEvent(db.Model):
+    """Who did what to which patient's record, when, and how it ended.
+
+    Never carries a password, a token or clinical free text: `detail` holds short codes only.
+    """
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_patient_id_occurred_at", "patient_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str | None] = mapped_column(String(20))
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"))
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    outcome: Mapped[str] = mapped_column(String(20), index=True)
+    detail: Mapped[str | None] = mapped_column(String(80))
+    address: Mapped[str | None] = mapped_column(String(45))
+    request_id: Mapped[str | None] = mapped_column(String(36))
+
+
+# The database itself refuses to change or delete an audit row. The same statements are in
+# the migration that creates the table; these cover schemas made with create_all (tests).
+APPEND_ONLY_TRIGGERS = {
+    "sqlite": [
+        "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
+        "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END",
+        "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events "
+        "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit events are append-only'; END $$",
+        "CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events "
+        "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()",
+    ],
+}
+DROP_APPEND_ONLY_TRIGGERS = {
+    "sqlite": [
+        "DROP TRIGGER IF EXISTS audit_events_no_update",
+        "DROP TRIGGER IF EXISTS audit_events_no_delete",
+    ],
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS audit_events_no_change ON audit_events",
+        "DROP FUNCTION IF EXISTS audit_events_append_only()",
+    ],
+}
+
+for _dialect, _statements in APPEND_ONLY_TRIGGERS.items():
+    for _statement in _statements:
+        event.listen(
+            AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect=_dialect)
+        )

@@ -1,0 +1,1 @@
+"""Use cases: (actor, ids, data) -> authorize -> domain rules -> persist -> audit -> commit."""

@@ -1,0 +1,140 @@
+"""The one authorize step and the one visible-patients filter."""
+
+from __future__ import annotations
+
+from flask import g, has_request_context
+from sqlalchemy import Select, and_, select
+
+from careteam.domain.policy import (
+    CLINICIAN_ROLES,
+    Action,
+    Decision,
+    Part,
+    Relation,
+    Role,
+    decide,
+)
+from careteam.extensions import db
+from careteam.models import CareTeamMember, Patient, User
+from careteam.services import audit
+from careteam.services.errors import Forbidden, NotFound
+
+
+def _load_with_relation(actor: User, patient_id: int) -> tuple[Patient | None, Relation]:
+    """One query: the patient and whether the actor is on their care team."""
+    cache = g.setdefault("patient_relations", {}) if has_request_context() else {}
+    key = (actor.id, patient_id)
+    if key in cache:
+        return cache[key]
+    row = db.session.execute(
+        select(Patient, CareTeamMember.discipline)
+        .outerjoin(
+            CareTeamMember,
+            and_(CareTeamMember.patient_id == Patient.id, CareTeamMember.clinician_id == actor.id),
+        )
+        .where(Patient.id == patient_id)
+    ).first()
+    if row is None:
+        result: tuple[Patient | None, Relation] = (None, Relation.NONE)
+    else:
+        patient, discipline = row
+        result = (patient, relation_between(actor, patient, discipline))
+    cache[key] = result
+    return result
+
+
+def relation_between(actor: User, patient: Patient, team_discipline: str | None) -> Relation:
+    role = actor.role_enum
+    if role == Role.PATIENT and patient.user_id == actor.id:
+        return Relation.SELF
+    if role in CLINICIAN_ROLES and team_discipline == role:
+        return Relation.TEAM
+    return Relation.NONE
+
+
+def authorize(
+    actor: User,
+    patient_id: int,
+    part: Part,
+    action: Action,
+    *,
+    object_type: str | None = None,
+    object_id: int | str | None = None,
+) -> Patient:
+    """The patient, if the actor may do `action` on `part` of their record; else refuse.
+
+    Someone who may not know the record exists gets NotFound (404), a team member or the
+    patient asking for something they may not do gets Forbidden (403). Both are audited.
+    """
+    patient, relation = _load_with_relation(actor, patient_id)
+    decision = decide(actor.role_enum, relation, part, action) if patient else Decision.HIDE
+    if decision == Decision.ALLOW:
+        return patient
+    audit.record_denial(
+        action.value,
+        actor=actor,
+        patient_id=patient.id if patient else None,
+        object_type=object_type or part.value,
+        object_id=object_id,
+        detail=None if patient else "no such patient",
+    )
+    if decision == Decision.FORBID:
+        raise Forbidden()
+    raise NotFound()
+
+
+def relation_to(actor: User, patient_id: int) -> Relation:
+    """The actor's relation to a patient the actor has already been authorized for."""
+    return _load_with_relation(actor, patient_id)[1]
+
+
+def may(actor: User, patient_id: int, part: Part, action: Action) -> bool:
+    """For showing or hiding a link or a form; enforcement is always `authorize`."""
+    patient, relation = _load_with_relation(actor, patient_id)
+    return patient is not None and decide(actor.role_enum, relation, part, action) == Decision.ALLOW
+
+
+def visible_patients(actor: User) -> Select[tuple[Patient]]:
+    """The patients whose records this actor may list."""
+    stmt = select(Patient)
+    role = actor.role_enum
+    if role == Role.ADMIN:
+        return stmt
+    if role == Role.PATIENT:
+        return stmt.where(Patient.user_id == actor.id)
+    return stmt.join(
+        CareTeamMember,
+        and_(
+            CareTeamMember.patient_id == Patient.id,
+            CareTeamMember.clinician_id == actor.id,
+            CareTeamMember.discipline == actor.role,
+        ),
+    )
+
+
+def require_admin(actor: User, action: str, object_type: str) -> None:
+    if actor.role_enum != Role.ADMIN:
+        audit.record_denial(action, actor=actor, patient_id=None, object_type=object_type)
+        raise Forbidden()
+
+
+def require_on_record(actor: User, patient_id: int, *, admins_allowed: bool) -> None:
+    """The gate in front of every patient-scoped route, before any input is parsed.
+
+    Passes the patient, the care team and (where the route says so) admins; everyone else
+    gets NotFound and a denial in the audit trail. The finer `authorize` still follows.
+    """
+    patient, relation = _load_with_relation(actor, patient_id)
+    if patient is not None and (
+        relation != Relation.NONE or (admins_allowed and actor.role_enum == Role.ADMIN)
+    ):
+        return
+    audit.record_denial(
+        "access",
+        actor=actor,
+        patient_id=patient.id if patient else None,
+        object_type="patient",
+        object_id=patient_id,
+        detail=None if patient else "no such patient",
+    )
+    raise NotFound()

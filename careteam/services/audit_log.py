@@ -1,0 +1,88 @@
+"""Reading the audit trail: a patient's access log and the admin's full view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from careteam.domain.policy import Action, Part
+from careteam.extensions import db
+from careteam.models import AuditEvent, Patient, User
+from careteam.services import audit
+from careteam.services.access import authorize, require_admin
+from careteam.services.pagination import Page
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    event: AuditEvent
+    user_name: str | None
+    user_email: str | None
+
+
+@dataclass
+class AuditFilter:
+    user_email: str = ""
+    patient_id: int | None = None
+    action: str = ""
+    outcome: str = ""
+    since: date | None = None
+    until: date | None = None
+
+
+def _rows(stmt, page: int) -> Page[AuditRow]:
+    page = max(1, page)
+    result = db.session.execute(stmt.limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).all()
+    items = [AuditRow(event, name, email) for event, name, email in result[:PER_PAGE]]
+    return Page(items, page, PER_PAGE, len(result) > PER_PAGE)
+
+
+def _with_user():
+    actor = aliased(User)
+    return (
+        select(AuditEvent, actor.name, actor.email)
+        .outerjoin(actor, actor.id == AuditEvent.user_id)
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    ), actor
+
+
+def access_log(viewer: User, patient_id: int, page: int = 1) -> tuple[Patient, Page[AuditRow]]:
+    """Every access to one patient's record: by whom, when, what."""
+    patient = authorize(viewer, patient_id, Part.ACCESS_LOG, Action.READ, object_type="access_log")
+    stmt, _ = _with_user()
+    rows = _rows(stmt.where(AuditEvent.patient_id == patient.id), page)
+    audit.record("read", actor=viewer, patient_id=patient.id, object_type="access_log")
+    db.session.commit()
+    return patient, rows
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def search(admin: User, filters: AuditFilter, page: int = 1) -> Page[AuditRow]:
+    require_admin(admin, "read", "audit_log")
+    stmt, actor = _with_user()
+    if filters.user_email:
+        stmt = stmt.where(actor.email.ilike(f"%{filters.user_email.strip().lower()}%"))
+    if filters.patient_id:
+        stmt = stmt.where(AuditEvent.patient_id == filters.patient_id)
+    if filters.action:
+        stmt = stmt.where(AuditEvent.action == filters.action)
+    if filters.outcome:
+        stmt = stmt.where(AuditEvent.outcome == filters.outcome)
+    if filters.since:
+        stmt = stmt.where(AuditEvent.occurred_at >= _day_start(filters.since))
+    if filters.until:
+        stmt = stmt.where(AuditEvent.occurred_at < _day_start(filters.until + timedelta(days=1)))
+    return _rows(stmt, page)
+
+
+def known_actions(admin: User) -> list[str]:
+    require_admin(admin, "read", "audit_log")
+    return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))

@@ -1,0 +1,148 @@
+"""The clinic admin's pages: accounts, patient records, care teams, the audit trail.
+
+Every service called here refuses non-admins; an admin never sees clinical content.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from careteam.services import accounts, audit_log, auth, patients
+from careteam.services.errors import InvalidInput
+from careteam.web.forms import ActionForm, options, show_service_errors
+from careteam.web.forms.admin import ROLE_LABELS, AccountForm, AuditFilterForm, PatientRecordForm
+from careteam.web.login import actor
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/accounts", endpoint="accounts")
+@login_required
+def accounts_list():
+    page = accounts.list_accounts(
+        actor(),
+        query=request.args.get("q", ""),
+        role=request.args.get("role", ""),
+        page=request.args.get("page", 1, type=int),
+    )
+    return render_template("admin/accounts.html", page=page, role_labels=ROLE_LABELS,
+                           q=request.args.get("q", ""), role=request.args.get("role", ""))
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@login_required
+def new_account():
+    accounts.check_admin(actor())
+    form = AccountForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_account(actor(), form.email.data, form.name.data, form.role.data)
+        except InvalidInput as error:
+            show_service_errors(form, error)
+        else:
+            flash(f"Account created for {user.name}. Issue a set-password link so they can sign in.",
+                  "success")
+            return redirect(url_for("admin.account", user_id=user.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("admin/account_new.html", form=form), status
+
+
+def _account_page(user_id: int, *, link: str | None = None, emailed: bool = False,
+                  record_form: PatientRecordForm | None = None, status: int = 200):
+    user, record = accounts.get_account(actor(), user_id)
+    return render_template(
+        "admin/account.html",
+        user=user,
+        record=record,
+        link=link,
+        emailed=emailed,
+        record_form=record_form or PatientRecordForm(formdata=None),
+        action_form=ActionForm(),
+        role_labels=ROLE_LABELS,
+    ), status
+
+
+@bp.route("/accounts/<int:user_id>")
+@login_required
+def account(user_id: int):
+    return _account_page(user_id)
+
+
+@bp.route("/accounts/<int:user_id>/deactivate", methods=["POST"])
+@login_required
+def deactivate(user_id: int):
+    try:
+        user = accounts.set_active(actor(), user_id, False)
+    except InvalidInput as error:
+        for messages in error.errors.values():
+            for message in messages:
+                flash(message, "error")
+    else:
+        flash(f"{user.name} is deactivated and signed out everywhere.", "success")
+    return redirect(url_for("admin.account", user_id=user_id))
+
+
+@bp.route("/accounts/<int:user_id>/reactivate", methods=["POST"])
+@login_required
+def reactivate(user_id: int):
+    user = accounts.set_active(actor(), user_id, True)
+    flash(f"{user.name} can sign in again.", "success")
+    return redirect(url_for("admin.account", user_id=user_id))
+
+
+@bp.route("/accounts/<int:user_id>/set-password-link", methods=["POST"])
+@login_required
+def set_password_link(user_id: int):
+    try:
+        link, emailed = auth.issue_set_password_link(actor(), user_id)
+    except InvalidInput as error:
+        for messages in error.errors.values():
+            for message in messages:
+                flash(message, "error")
+        return redirect(url_for("admin.account", user_id=user_id))
+    # Shown in this response only, never put in the session cookie.
+    return _account_page(user_id, link=link, emailed=emailed, status=201)
+
+
+@bp.route("/accounts/<int:user_id>/patient-record", methods=["POST"])
+@login_required
+def create_patient_record(user_id: int):
+    form = PatientRecordForm()
+    if form.validate_on_submit():
+        try:
+            patients.create_patient_record(actor(), user_id, form.date_of_birth.data)
+        except InvalidInput as error:
+            show_service_errors(form, error)
+        else:
+            flash("Patient record created. Add the care team next.", "success")
+            return redirect(url_for("admin.account", user_id=user_id))
+    return _account_page(user_id, record_form=form, status=422)
+
+
+@bp.route("/patients", endpoint="patients")
+@login_required
+def patients_list():
+    return render_template("admin/patients.html", patients=patients.list_patients_for_admin(actor()),
+                           role_labels=ROLE_LABELS)
+
+
+@bp.route("/audit")
+@login_required
+def audit():
+    form = AuditFilterForm(request.args)
+    form.action.choices = options([("", "Any")] + [(a, a) for a in audit_log.known_actions(actor())])
+    filters = audit_log.AuditFilter()
+    if form.validate():
+        patient_id = (form.patient_id.data or "").strip()
+        filters = audit_log.AuditFilter(
+            user_email=form.user_email.data or "",
+            patient_id=int(patient_id) if patient_id.isdigit() else None,
+            action=form.action.data or "",
+            outcome=form.outcome.data or "",
+            since=form.since.data,
+            until=form.until.data,
+        )
+    page = audit_log.search(actor(), filters, request.args.get("page", 1, type=int))
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("admin/audit.html", form=form, page=page, args=args)

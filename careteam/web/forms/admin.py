@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from careteam.domain.policy import Role
+from careteam.web.forms import options
+
+ROLE_LABELS = {
+    Role.PATIENT: "Patient",
+    Role.PHYSICIAN: "Physician",
+    Role.PHYSIOTHERAPIST: "Physiotherapist",
+    Role.PSYCHOLOGIST: "Psychologist",
+    Role.ADMIN: "Clinic admin",
+}
+
+
+class AccountForm(FlaskForm):
+    name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    role = SelectField("Role", choices=options((r.value, label) for r, label in ROLE_LABELS.items()))
+
+
+class PatientRecordForm(FlaskForm):
+    date_of_birth = DateField("Date of birth", validators=[Optional()])
+
+
+class AddTeamMemberForm(FlaskForm):
+    clinician_id = SelectField("Clinician", coerce=int, validators=[DataRequired("Choose a clinician.")])
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form
+
+    user_email = StringField("User e-mail contains", validators=[Optional(), Length(max=254)])
+    patient_id = StringField("Patient id", validators=[Optional(), Length(max=12)])
+    action = SelectField("Action", choices=options([("", "Any")]), validate_choice=False)
+    outcome = SelectField("Outcome", choices=options([("", "Any"), ("success", "success"),
+                                                      ("failure", "failure"), ("denied", "denied")]))
+    since = DateField("From", validators=[Optional()])
+    until = DateField("To", validators=[Optional()])

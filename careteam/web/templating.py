@@ -1,0 +1,94 @@
+"""Jinja globals and filters: navigation by role, record tabs, dates in the clinic's zone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+from flask_login import current_user
+
+from careteam.domain.policy import Action, Part, Role
+from careteam.services import access
+
+MAIN_NAV: dict[Role, list[tuple[str, str]]] = {
+    Role.PATIENT: [("patients.my_record", "My record"), ("account.index", "Account")],
+    Role.PHYSICIAN: [("patients.my_patients", "My patients"), ("account.index", "Account")],
+    Role.PHYSIOTHERAPIST: [("patients.my_patients", "My patients"), ("account.index", "Account")],
+    Role.PSYCHOLOGIST: [("patients.my_patients", "My patients"), ("account.index", "Account")],
+    Role.ADMIN: [
+        ("admin.accounts", "Accounts"),
+        ("admin.patients", "Patient records"),
+        ("admin.audit", "Audit trail"),
+        ("account.index", "Account"),
+    ],
+}
+
+ROLE_NAMES = {
+    "patient": "Patient",
+    "physician": "Physician",
+    "physiotherapist": "Physiotherapist",
+    "psychologist": "Psychologist",
+    "admin": "Clinic admin",
+}
+
+
+@dataclass(frozen=True)
+class RecordTab:
+    endpoint: str
+    label: str
+    part: Part
+    action: Action = Action.READ
+
+
+# The tabs of a patient's record, in order; each shows only to whoever may read its part.
+RECORD_TABS: list[RecordTab] = [
+    RecordTab("patients.record", "Overview", Part.RECORD),
+    RecordTab("patients.team", "Care team", Part.TEAM),
+    RecordTab("patients.access_log", "Who accessed this record", Part.ACCESS_LOG),
+]
+
+
+def add_record_tab(tab: RecordTab, before: str | None = None) -> None:
+    """Later parts of the record put their tab in the list, before another one if given."""
+    if any(existing.endpoint == tab.endpoint for existing in RECORD_TABS):
+        return
+    index = next((i for i, t in enumerate(RECORD_TABS) if t.endpoint == before), len(RECORD_TABS))
+    RECORD_TABS.insert(index, tab)
+
+
+def register_templating(app: Flask) -> None:
+    @app.context_processor
+    def globals_():
+        return {"clinic_name": current_app.config["CARETEAM_CLINIC_NAME"]}
+
+    @app.template_global()
+    def main_nav() -> list[tuple[str, str]]:
+        return MAIN_NAV[Role(current_user.role)] if current_user.is_authenticated else []
+
+    @app.template_global()
+    def role_label(role: str) -> str:
+        return ROLE_NAMES.get(role, role)
+
+    @app.template_global()
+    def record_tabs(patient_id: int) -> list[RecordTab]:
+        user = current_user._get_current_object()
+        return [t for t in RECORD_TABS if access.may(user, patient_id, t.part, t.action)]
+
+    def _zone() -> ZoneInfo:
+        return ZoneInfo(current_app.config["CARETEAM_TIMEZONE"])
+
+    @app.template_filter("when")
+    def when(value: datetime | None) -> str:
+        if value is None:
+            return "—"
+        return value.astimezone(_zone()).strftime("%-d %b %Y, %H:%M")
+
+    @app.template_filter("day")
+    def day(value: date | datetime | None) -> str:
+        if value is None:
+            return "—"
+        if isinstance(value, datetime):
+            value = value.astimezone(_zone()).date()
+        return value.strftime("%-d %b %Y")
