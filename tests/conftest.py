@@ -75,7 +75,7 @@ def database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db')}/test.sqlite"
 
 
-def test_config(database_url: str, **overrides) -> dict:
+def make_config(database_url: str, **overrides) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
@@ -91,7 +91,7 @@ def test_config(database_url: str, **overrides) -> dict:
 
 @pytest.fixture(scope="session")
 def app(database_url):
-    app = create_app(test_config(database_url))
+    app = create_app(make_config(database_url))
     with app.app_context():
         db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
         db.session.commit()

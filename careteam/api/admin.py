@@ -6,7 +6,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from careteam.api import api_blueprint
-from careteam.api.schemas import InputSchema, PageArgs, PatientOut, UserOut
+from careteam.api.schemas import Extended, InputSchema, PageArgs, PatientOut, UserOut
 from careteam.domain.policy import Role
 from careteam.services import accounts, audit_log, auth, patients
 from careteam.web.login import actor
@@ -76,9 +76,9 @@ class AuditPage(Schema):
     has_next = fields.Bool()
 
 
-def _detail(user_id: int) -> dict:
+def _detail(user_id: int) -> Extended:
     user, record = accounts.get_account(actor(), user_id)
-    return {**AccountDetailOut().dump(user), "patient_id": record.id if record else None}
+    return Extended(user, patient_id=record.id if record else None)
 
 
 @blp.route("/accounts")

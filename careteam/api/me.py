@@ -6,7 +6,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from careteam.api import api_blueprint
-from careteam.api.schemas import InputSchema, UserOut
+from careteam.api.schemas import Extended, InputSchema, UserOut
 from careteam.services import api_tokens, patients
 from careteam.web.login import actor
 
@@ -40,7 +40,7 @@ class Me(MethodView):
     def get(self):
         user = actor()
         record = patients.own_record(user)
-        return {**UserOut().dump(user), "patient_id": record.id if record else None}
+        return Extended(user, patient_id=record.id if record else None)
 
 
 @blp.route("/tokens")
@@ -53,7 +53,7 @@ class Tokens(MethodView):
     @blp.response(201, TokenCreatedOut)
     def post(self, data):
         token, plaintext = api_tokens.create_token(actor(), data["name"])
-        return {**TokenOut().dump(token), "token": plaintext}
+        return Extended(token, token=plaintext)
 
 
 @blp.route("/tokens/<int:token_id>")

@@ -8,6 +8,17 @@ from marshmallow import RAISE, Schema, fields, validate
 from careteam.domain.policy import Role
 
 
+class Extended:
+    """An object seen with a few more attributes, for output schemas that add fields."""
+
+    def __init__(self, obj, **extra):
+        self._obj = obj
+        self.__dict__.update(extra)
+
+    def __getattr__(self, name):
+        return getattr(self._obj, name)
+
+
 class InputSchema(Schema):
     class Meta:
         unknown = RAISE

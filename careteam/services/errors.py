@@ -15,8 +15,9 @@ class ServiceError(Exception):
 
 
 class NotFound(ServiceError):
+    # The same words whether the record is missing or hidden: a refusal must not confirm it exists.
     status = 404
-    message = "Not found."
+    message = "There is nothing here, or you do not have access to it."
 
 
 class Forbidden(ServiceError):

@@ -13,7 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from careteam.extensions import db
-from careteam.services.errors import ServiceError
+from careteam.services.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
 
 TITLES = {
     400: "Bad request",
@@ -31,12 +31,12 @@ TITLES = {
 MESSAGES = {
     400: "The request could not be understood.",
     401: "Sign in to continue.",
-    403: "You do not have permission to do that.",
-    404: "There is nothing here, or you do not have access to it.",
+    403: Forbidden.message,
+    404: NotFound.message,
     405: "This address does not accept that kind of request.",
-    409: "Someone else changed this in the meantime.",
+    409: Conflict.message,
     413: "What you sent is too large.",
-    422: "Some values need attention.",
+    422: InvalidInput.message,
     429: "Too many attempts. Please wait a few minutes and try again.",
     500: "Something went wrong on our side. It has been logged; please try again.",
     503: "careteam cannot reach its database right now. Please try again in a moment.",

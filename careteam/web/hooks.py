@@ -27,9 +27,14 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+def _now() -> float:
+    """Wall-clock seconds; one place for tests to move the clock of session limits."""
+    return time.time()
+
+
 def start_session() -> None:
     """Stamp a freshly signed-in session with its start time."""
-    now = time.time()
+    now = _now()
     session["signed_in_at"] = now
     session["last_seen_at"] = now
 
@@ -37,7 +42,7 @@ def start_session() -> None:
 def _enforce_session_limits() -> None:
     if "_user_id" not in session:
         return
-    now = time.time()
+    now = _now()
     signed_in_at = session.get("signed_in_at")
     last_seen_at = session.get("last_seen_at", signed_in_at)
     config = current_app.config

@@ -36,8 +36,8 @@ class AuditFilterForm(FlaskForm):
 
     user_email = StringField("User e-mail contains", validators=[Optional(), Length(max=254)])
     patient_id = StringField("Patient id", validators=[Optional(), Length(max=12)])
-    action = SelectField("Action", choices=options([("", "Any")]), validate_choice=False)
-    outcome = SelectField("Outcome", choices=options([("", "Any"), ("success", "success"),
-                                                      ("failure", "failure"), ("denied", "denied")]))
+    action = SelectField("Action", choices=options([("", "Any")]), default="", validate_choice=False)
+    outcome = SelectField("Outcome", default="", choices=options([("", "Any"), ("success", "success"),
+                                                                  ("failure", "failure"), ("denied", "denied")]))
     since = DateField("From", validators=[Optional()])
     until = DateField("To", validators=[Optional()])
