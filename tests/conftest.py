@@ -7,10 +7,12 @@ that would be skipped (no PostgreSQL, no Chromium) fails instead.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
 
 from careteam import create_app
 from careteam.config import normalise_database_url
@@ -50,16 +52,13 @@ def _worker_suffix() -> str:
 
 
 def _postgres_url_for_worker() -> str:
-    """Each xdist worker gets its own database next to the configured one."""
+    """The configured database, created if missing; each xdist worker gets one of its own."""
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 
     url = make_url(normalise_database_url(TEST_DATABASE_URL))
-    suffix = _worker_suffix()
-    if not suffix:
-        return url.render_as_string(hide_password=False)
-    name = f"{url.database}{suffix}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    name = f"{url.database}{_worker_suffix()}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
         if not exists:
@@ -138,6 +137,27 @@ def ctx(app):
     """An app context for a test that talks to services directly (and makes no requests)."""
     with app.test_request_context():
         yield
+
+
+@pytest.fixture
+def count_queries():
+    """with count_queries() as statements: ... -> the SQL statements run, savepoints left out."""
+
+    @contextmanager
+    def counter():
+        statements: list[str] = []
+
+        def before(_conn, _cursor, statement, *_args):
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+                statements.append(statement)
+
+        event.listen(Engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            event.remove(Engine, "before_cursor_execute", before)
+
+    return counter
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from flask import Flask
 from flask_login import current_user
 from flask_smorest import Api, Blueprint
@@ -24,9 +26,25 @@ def api_blueprint(name: str, import_name: str, description: str) -> Blueprint:
     return blp
 
 
-def register_api(app: Flask) -> None:
-    from careteam.api import admin, me, patients
+# module -> URL prefix under /api/v1. Each module defines `blp`; a feature adds one line here.
+API_MODULES = {
+    "careteam.api.me": "/me",
+    "careteam.api.patients": "/patients",
+    "careteam.api.admin": "/admin",
+    "careteam.api.checkins": "/patients",
+    "careteam.api.alerts": "/patients",
+    "careteam.api.interventions": "/patients",
+    "careteam.api.goals": "/patients",
+    "careteam.api.notes": "/patients",
+    "careteam.api.questions": "/patients",
+    "careteam.api.exercises": "/patients",
+    "careteam.api.activity": "/patients",
+    "careteam.api.exposure": "/patients",
+    "careteam.api.flare": "/patients",
+}
 
+
+def register_api(app: Flask) -> None:
     api = Api(
         app,
         spec_kwargs={
@@ -46,7 +64,6 @@ def register_api(app: Flask) -> None:
     api.spec.components.security_scheme(
         "sessionCookie", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
     )
-    api.register_blueprint(me.blp, url_prefix=f"{API_PREFIX}/me")
-    api.register_blueprint(patients.blp, url_prefix=f"{API_PREFIX}/patients")
-    api.register_blueprint(admin.blp, url_prefix=f"{API_PREFIX}/admin")
+    for name, prefix in API_MODULES.items():
+        api.register_blueprint(import_module(name).blp, url_prefix=f"{API_PREFIX}{prefix}")
     app.extensions["careteam_api"] = api

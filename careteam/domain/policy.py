@@ -42,6 +42,10 @@ class Part(StrEnum):
     NOTES_PSYCHOLOGISTS = "notes_psychologists"
     SUMMARY = "summary"
     ACCESS_LOG = "access_log"  # "who accessed my record"
+    # Parts the DESIGN table implies without a row of their own:
+    QUESTIONS = "questions"  # questions for the next appointment, from the patient or the team
+    ALERTS = "alerts"  # red-flag alerts; physicians acknowledge them
+    APPOINTMENTS = "appointments"
 
 
 class Action(StrEnum):
@@ -83,6 +87,9 @@ POLICY: dict[Part, dict[Role, frozenset[Action]]] = {
     Part.NOTES_PSYCHOLOGISTS: {PSY: {R, W}},
     Part.SUMMARY: {PAT: {R}, DOC: {R}, PT: {R}, PSY: {R}},
     Part.ACCESS_LOG: {PAT: {R}, DOC: {R}, PT: {R}, PSY: {R}, ADM: {R}},
+    Part.QUESTIONS: {PAT: {R, W}, DOC: {R, W}, PT: {R, W}, PSY: {R, W}},
+    Part.ALERTS: {PAT: {R}, DOC: {R, W}, PT: {R}, PSY: {R}},
+    Part.APPOINTMENTS: {PAT: {R}, DOC: {R, W}, PT: {R, W}, PSY: {R, W}},
 }
 POLICY = {part: {role: frozenset(actions) for role, actions in row.items()} for part, row in POLICY.items()}
 
@@ -116,6 +123,23 @@ def may_manage_accounts(role: Role) -> bool:
 
 def may_read_full_audit_log(role: Role) -> bool:
     return role == Role.ADMIN
+
+
+def may_use_protocol_templates(role: Role) -> bool:
+    """Clinic-wide templates: every clinician reads, applies and saves them."""
+    return role in CLINICIAN_ROLES
+
+
+NOTE_PARTS = {
+    "team_and_patient": Part.NOTES_TEAM_AND_PATIENT,
+    "clinicians": Part.NOTES_CLINICIANS,
+    "psychologists": Part.NOTES_PSYCHOLOGISTS,
+}
+
+
+def readable_note_visibilities(role: Role, relation: Relation) -> list[str]:
+    """The note visibilities this reader may see; every query of notes filters by this."""
+    return [v for v, part in NOTE_PARTS.items() if allowed(role, relation, part, Action.READ)]
 
 
 def sees_patient_list(role: Role) -> bool:

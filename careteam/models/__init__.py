@@ -1,8 +1,50 @@
 """SQLAlchemy models, persistence only. Import from here."""
 
+from careteam.models.alert import RedFlagAlert
+from careteam.models.appointment import Appointment
 from careteam.models.audit import AuditEvent
+from careteam.models.checkin import CheckinExerciseCount, EffectRating, WeeklyCheckin
+from careteam.models.exercise import ExerciseDose, ExercisePrescription, ExerciseSession
+from careteam.models.exposure import ExposureAttempt, ExposureItem
+from careteam.models.flare import FlareDay, FlarePlan, flare_plan_tools
+from careteam.models.goal import FunctionalGoal, GoalScore
+from careteam.models.graded_activity import ActivityLog, GradedActivityPlan, QuotaDecision
+from careteam.models.intervention import Intervention
+from careteam.models.note import Note, Question
 from careteam.models.patient import CareTeamMember, Patient
+from careteam.models.protocol import ProtocolTemplate
+from careteam.models.timeline import RecordEvent
 from careteam.models.types import utcnow
 from careteam.models.user import ApiToken, User
 
-__all__ = ["ApiToken", "AuditEvent", "CareTeamMember", "Patient", "User", "utcnow"]
+__all__ = [
+    "ActivityLog",
+    "ApiToken",
+    "Appointment",
+    "AuditEvent",
+    "CareTeamMember",
+    "CheckinExerciseCount",
+    "EffectRating",
+    "ExerciseDose",
+    "ExercisePrescription",
+    "ExerciseSession",
+    "ExposureAttempt",
+    "ExposureItem",
+    "FlareDay",
+    "FlarePlan",
+    "FunctionalGoal",
+    "GoalScore",
+    "GradedActivityPlan",
+    "Intervention",
+    "Note",
+    "Patient",
+    "ProtocolTemplate",
+    "QuotaDecision",
+    "Question",
+    "RecordEvent",
+    "RedFlagAlert",
+    "User",
+    "WeeklyCheckin",
+    "flare_plan_tools",
+    "utcnow",
+]

@@ -32,3 +32,9 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def one_of(column: str, allowed: list[str]) -> str:
+    """SQL for a CHECK constraint that keeps an enumerated column to its values."""
+    quoted = ", ".join(f"'{v}'" for v in allowed)
+    return f"{column} IN ({quoted})"

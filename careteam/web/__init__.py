@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from flask import Flask
+
+# Each module defines `bp`. A feature adds its module here and nowhere else.
+BLUEPRINT_MODULES = [
+    "careteam.web.auth",
+    "careteam.web.home",
+    "careteam.web.account",
+    "careteam.web.patients",
+    "careteam.web.admin",
+    "careteam.web.checkins",
+    "careteam.web.alerts",
+    "careteam.web.interventions",
+    "careteam.web.goals",
+    "careteam.web.notes",
+    "careteam.web.questions",
+    "careteam.web.exercises",
+    "careteam.web.activity",
+    "careteam.web.exposure",
+    "careteam.web.flare",
+]
 
 
 def register_web(app: Flask) -> None:
-    from careteam.web import account, admin, auth, home, patients
     from careteam.web.gate import register_gate
     from careteam.web.hooks import register_hooks
     from careteam.web.login import register_login
@@ -16,5 +36,5 @@ def register_web(app: Flask) -> None:
     register_login(app)
     register_gate(app)
     register_templating(app)
-    for blueprint in (auth.bp, home.bp, account.bp, patients.bp, admin.bp):
-        app.register_blueprint(blueprint)
+    for name in BLUEPRINT_MODULES:
+        app.register_blueprint(import_module(name).bp)

@@ -12,11 +12,25 @@ from flask_login import current_user
 from careteam.domain.policy import Action, Part, Role
 from careteam.services import access
 
+# Main navigation per role. An entry shows once its endpoint exists, so a feature lights up
+# its own link by registering its blueprint.
+_CLINICIAN_NAV = [
+    ("patients.my_patients", "My patients"),
+    ("appointments.upcoming", "Upcoming appointments"),
+    ("protocols.index", "Protocol templates"),
+    ("account.index", "Account"),
+]
 MAIN_NAV: dict[Role, list[tuple[str, str]]] = {
-    Role.PATIENT: [("patients.my_record", "My record"), ("account.index", "Account")],
-    Role.PHYSICIAN: [("patients.my_patients", "My patients"), ("account.index", "Account")],
-    Role.PHYSIOTHERAPIST: [("patients.my_patients", "My patients"), ("account.index", "Account")],
-    Role.PSYCHOLOGIST: [("patients.my_patients", "My patients"), ("account.index", "Account")],
+    Role.PATIENT: [
+        ("patients.my_record", "My record"),
+        ("checkins.current", "Weekly check-in"),
+        ("exercises.today", "Today"),
+        ("flare.flare_now", "I'm having a flare"),
+        ("account.index", "Account"),
+    ],
+    Role.PHYSICIAN: _CLINICIAN_NAV,
+    Role.PHYSIOTHERAPIST: _CLINICIAN_NAV,
+    Role.PSYCHOLOGIST: _CLINICIAN_NAV,
     Role.ADMIN: [
         ("admin.accounts", "Accounts"),
         ("admin.patients", "Patient records"),
@@ -39,23 +53,23 @@ class RecordTab:
     endpoint: str
     label: str
     part: Part
+    order: int
     action: Action = Action.READ
 
 
-# The tabs of a patient's record, in order; each shows only to whoever may read its part.
+# The tabs of a patient's record, sorted by `order`; each shows only to whoever may read its
+# part. Features add theirs with add_record_tab() when their blueprint module is imported.
 RECORD_TABS: list[RecordTab] = [
-    RecordTab("patients.record", "Overview", Part.RECORD),
-    RecordTab("patients.team", "Care team", Part.TEAM),
-    RecordTab("patients.access_log", "Who accessed this record", Part.ACCESS_LOG),
+    RecordTab("patients.record", "Overview", Part.RECORD, 10),
+    RecordTab("patients.team", "Care team", Part.TEAM, 120),
+    RecordTab("patients.access_log", "Who accessed this record", Part.ACCESS_LOG, 130),
 ]
 
 
-def add_record_tab(tab: RecordTab, before: str | None = None) -> None:
-    """Later parts of the record put their tab in the list, before another one if given."""
-    if any(existing.endpoint == tab.endpoint for existing in RECORD_TABS):
-        return
-    index = next((i for i, t in enumerate(RECORD_TABS) if t.endpoint == before), len(RECORD_TABS))
-    RECORD_TABS.insert(index, tab)
+def add_record_tab(tab: RecordTab) -> None:
+    if all(existing.endpoint != tab.endpoint for existing in RECORD_TABS):
+        RECORD_TABS.append(tab)
+        RECORD_TABS.sort(key=lambda t: t.order)
 
 
 def register_templating(app: Flask) -> None:
@@ -65,7 +79,9 @@ def register_templating(app: Flask) -> None:
 
     @app.template_global()
     def main_nav() -> list[tuple[str, str]]:
-        return MAIN_NAV[Role(current_user.role)] if current_user.is_authenticated else []
+        if not current_user.is_authenticated:
+            return []
+        return [(e, label) for e, label in MAIN_NAV[Role(current_user.role)] if e in current_app.view_functions]
 
     @app.template_global()
     def role_label(role: str) -> str:

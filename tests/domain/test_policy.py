@@ -26,6 +26,9 @@ notes_clinicians         -       rw        rw              rw           -
 notes_psychologists      -       -         -               rw           -
 summary                  r       r         r               r            -
 access_log               r       r         r               r            r
+questions                rw      rw        rw              rw           -
+alerts                   r       rw        r               r            -
+appointments             r       rw        rw              rw           -
 """
 LETTERS = {"r": Action.READ, "w": Action.WRITE, "l": Action.LOG, "i": Action.INVITE}
 
@@ -99,3 +102,20 @@ def test_wrong_relation_kinds_grant_nothing(role, relation):
 )
 def test_refusals_say_403_only_to_those_who_know_the_record(role, part, action, decision):
     assert decide(role, OWN_RELATION[role], part, action) == decision
+
+
+@pytest.mark.parametrize(
+    "role,relation,visibilities",
+    [
+        (Role.PATIENT, Relation.SELF, ["team_and_patient"]),
+        (Role.PHYSICIAN, Relation.TEAM, ["team_and_patient", "clinicians"]),
+        (Role.PHYSIOTHERAPIST, Relation.TEAM, ["team_and_patient", "clinicians"]),
+        (Role.PSYCHOLOGIST, Relation.TEAM, ["team_and_patient", "clinicians", "psychologists"]),
+        (Role.PSYCHOLOGIST, Relation.NONE, []),
+        (Role.ADMIN, Relation.NONE, []),
+    ],
+)
+def test_readable_note_visibilities(role, relation, visibilities):
+    from careteam.domain.policy import readable_note_visibilities
+
+    assert readable_note_visibilities(role, relation) == visibilities

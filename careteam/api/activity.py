@@ -1,0 +1,7 @@
+"""Graded-activity plans: JSON API under /api/v1/patients/<patient_id>/."""
+
+from __future__ import annotations
+
+from careteam.api import api_blueprint
+
+blp = api_blueprint("api_activity", __name__, "Graded-activity plans.")

@@ -1,0 +1,7 @@
+"""Exercise prescriptions and doses: JSON API under /api/v1/patients/<patient_id>/."""
+
+from __future__ import annotations
+
+from careteam.api import api_blueprint
+
+blp = api_blueprint("api_exercises", __name__, "Exercise prescriptions and doses.")

@@ -1,0 +1,7 @@
+"""Graded exposure: JSON API under /api/v1/patients/<patient_id>/."""
+
+from __future__ import annotations
+
+from careteam.api import api_blueprint
+
+blp = api_blueprint("api_exposure", __name__, "Graded exposure.")

@@ -1,0 +1,7 @@
+"""Functional goals: JSON API under /api/v1/patients/<patient_id>/."""
+
+from __future__ import annotations
+
+from careteam.api import api_blueprint
+
+blp = api_blueprint("api_goals", __name__, "Functional goals.")

@@ -1,0 +1,7 @@
+"""Interventions and what helped: JSON API under /api/v1/patients/<patient_id>/."""
+
+from __future__ import annotations
+
+from careteam.api import api_blueprint
+
+blp = api_blueprint("api_interventions", __name__, "Interventions and what helped.")

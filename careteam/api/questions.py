@@ -1,0 +1,7 @@
+"""Questions for the team: JSON API under /api/v1/patients/<patient_id>/."""
+
+from __future__ import annotations
+
+from careteam.api import api_blueprint
+
+blp = api_blueprint("api_questions", __name__, "Questions for the team.")

@@ -1,0 +1,59 @@
+"""The record's change timeline. Every service that changes a record adds one entry here."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from careteam.domain.policy import Action, Part, allowed
+from careteam.extensions import db
+from careteam.models import RecordEvent, User
+from careteam.services.access import relation_to
+
+SUMMARY_LENGTH = 300
+
+
+def record_change(
+    actor: User,
+    patient_id: int,
+    part: Part,
+    object_type: str,
+    object_id: int | None,
+    summary: str,
+    reason: str = "",
+) -> None:
+    """Add an entry to the current transaction; the use case's commit writes it.
+
+    `summary` says what changed in a few words ("Dose of Bridge: 3×10 → 3×12"); `reason` is
+    the clinician's why. Readers see only entries of parts they may read.
+    """
+    db.session.add(
+        RecordEvent(
+            patient_id=patient_id,
+            actor_id=actor.id,
+            actor_role=actor.role,
+            part=part.value,
+            object_type=object_type,
+            object_id=object_id,
+            summary=summary[:SUMMARY_LENGTH],
+            reason=reason or "",
+        )
+    )
+
+
+def readable_parts(viewer: User, patient_id: int) -> list[str]:
+    relation = relation_to(viewer, patient_id)
+    return [p.value for p in Part if allowed(viewer.role_enum, relation, p, Action.READ)]
+
+
+def recent_changes(viewer: User, patient_id: int, limit: int = 20) -> list[RecordEvent]:
+    """The newest changes the viewer may see. The caller has authorized the viewer already."""
+    return list(
+        db.session.scalars(
+            select(RecordEvent)
+            .where(RecordEvent.patient_id == patient_id, RecordEvent.part.in_(readable_parts(viewer, patient_id)))
+            .options(selectinload(RecordEvent.actor))
+            .order_by(RecordEvent.occurred_at.desc(), RecordEvent.id.desc())
+            .limit(limit)
+        )
+    )

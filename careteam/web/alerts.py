@@ -1,0 +1,7 @@
+"""Red-flag alerts: pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("alerts", __name__)

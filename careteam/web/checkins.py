@@ -1,0 +1,7 @@
+"""Weekly check-ins: pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("checkins", __name__)

@@ -1,0 +1,7 @@
+"""Graded exposure: pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("exposure", __name__)

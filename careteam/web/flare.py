@@ -1,0 +1,7 @@
+"""Flare-up plan: pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("flare", __name__)

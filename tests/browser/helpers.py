@@ -1,0 +1,30 @@
+"""What browser tests do again and again."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+from careteam.demo import DEMO_PASSWORD
+
+
+def sign_in(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the form; returns once the answer to the form (after redirects) has loaded."""
+    page.goto(f"{base_url}/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save a full-page PNG under $CARETEAM_SCREENSHOT_DIR, for people to look at; else nothing."""
+    directory = os.environ.get("CARETEAM_SCREENSHOT_DIR")
+    if not directory:
+        return
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(Path(directory) / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"),
+                    full_page=True)
