@@ -77,6 +77,10 @@ def load_config(instance_path: str) -> dict:
             "CARETEAM_SIGNIN_LIMIT_PER_ADDRESS", "20 per minute;100 per hour"
         ),
         "CARETEAM_SET_PASSWORD_LINK_HOURS": _int("CARETEAM_SET_PASSWORD_LINK_HOURS", 72),
+        # A patient may edit a week's check-in until this many days after the week ends.
+        "CARETEAM_CHECKIN_EDIT_DAYS": _int("CARETEAM_CHECKIN_EDIT_DAYS", 7),
+        # Graded exposure: an item is mastered after two attempts in a row at or below this expectancy.
+        "CARETEAM_MASTERY_THRESHOLD": _int("CARETEAM_MASTERY_THRESHOLD", 20),
         # Outgoing mail for set-password links; without a host the link is shown to the admin only.
         "CARETEAM_SMTP_HOST": os.environ.get("CARETEAM_SMTP_HOST", ""),
         "CARETEAM_SMTP_PORT": _int("CARETEAM_SMTP_PORT", 587),
