@@ -2,6 +2,50 @@
 
 from __future__ import annotations
 
+from flask.views import MethodView
+from marshmallow import RAISE, Schema, fields, validate
+
 from careteam.api import api_blueprint
+from careteam.api.schemas import InputSchema
+from careteam.services import alerts
+from careteam.web.login import actor
 
 blp = api_blueprint("api_alerts", __name__, "Red-flag alerts.")
+
+
+class AlertQuery(InputSchema):
+    status = fields.Str(load_default=alerts.OPEN, validate=validate.OneOf([alerts.OPEN, alerts.ALL]))
+
+
+class AcknowledgerOut(Schema):
+    id = fields.Int()
+    name = fields.Str()
+
+
+class AlertOut(Schema):
+    id = fields.Int()
+    flags = fields.List(fields.Str(), metadata={"description": "red-flag codes"})
+    flag_labels = fields.Function(lambda alert: alerts.flag_labels(alert.flags))
+    checkin_id = fields.Int(allow_none=True)
+    week_start = fields.Function(lambda alert: alert.checkin.week_start.isoformat() if alert.checkin else None,
+                                 metadata={"description": "the Monday of the check-in's week"})
+    raised_at = fields.DateTime()
+    acknowledged_at = fields.DateTime(allow_none=True)
+    acknowledged_by = fields.Nested(AcknowledgerOut, allow_none=True)
+
+
+@blp.route("/<int:patient_id>/alerts")
+class Alerts(MethodView):
+    @blp.arguments(AlertQuery, location="query", unknown=RAISE)
+    @blp.response(200, AlertOut(many=True))
+    def get(self, args, patient_id: int):
+        """Open alerts (`status=open`, the default), or all with the acknowledged ones after them."""
+        return alerts.list_alerts(actor(), patient_id, args["status"])[1]
+
+
+@blp.route("/<int:patient_id>/alerts/<int:alert_id>/acknowledge")
+class Acknowledge(MethodView):
+    @blp.response(200, AlertOut)
+    def post(self, patient_id: int, alert_id: int):
+        """A physician on the care team acknowledges the alert; doing it again changes nothing."""
+        return alerts.acknowledge(actor(), patient_id, alert_id)

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from careteam.extensions import db
+from careteam.models.checkin import WeeklyCheckin
 from careteam.models.types import UTCDateTime, utcnow
 from careteam.models.user import User
 
@@ -25,3 +26,4 @@ class RedFlagAlert(db.Model):
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     acknowledged_by: Mapped[User | None] = relationship()
+    checkin: Mapped[WeeklyCheckin | None] = relationship()

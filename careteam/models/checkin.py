@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, Date, Float, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from careteam.domain.checkins import peg_score
 from careteam.extensions import db
 from careteam.models.types import UTCDateTime, utcnow
 from careteam.models.user import User
@@ -62,7 +63,7 @@ class WeeklyCheckin(db.Model):
     @property
     def peg_score(self) -> float:
         """PEG: the mean of pain average, interference with enjoyment and with activity."""
-        return round((self.pain_average + self.enjoyment_interference + self.activity_interference) / 3, 1)
+        return peg_score(self.pain_average, self.enjoyment_interference, self.activity_interference)
 
 
 class EffectRating(db.Model):
