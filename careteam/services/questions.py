@@ -1,0 +1,174 @@
+"""Questions for the next appointment: asked by the patient or the team, marked answered."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select, update
+from sqlalchemy.orm import joinedload
+
+from careteam.domain.policy import Action, Part, Role
+from careteam.extensions import db
+from careteam.models import Patient, Question, User, utcnow
+from careteam.services import audit, timeline
+from careteam.services.access import authorize
+from careteam.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+
+MAX_TEXT_LENGTH = 2_000
+MAX_ANSWER_LENGTH = 5_000
+STATUSES = ("open", "answered", "all")
+OBJECT_TYPE = "question"
+
+
+def may_mark_answered(actor: User, question: Question) -> bool:
+    """Clinicians on the team mark any question answered; the patient only the ones they asked.
+
+    The caller has authorized the actor to write questions on this record.
+    """
+    return actor.role_enum != Role.PATIENT or question.asked_by_id == actor.id
+
+
+def _checked_text(text: str | None) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput({"text": "Write the question."})
+    if len(text) > MAX_TEXT_LENGTH:
+        raise InvalidInput({"text": f"Keep the question under {MAX_TEXT_LENGTH:,} characters."})
+    return text
+
+
+def _checked_answer(answer: str | None) -> str:
+    answer = (answer or "").strip()
+    if len(answer) > MAX_ANSWER_LENGTH:
+        raise InvalidInput({"answer": f"Keep the answer under {MAX_ANSWER_LENGTH:,} characters."})
+    return answer
+
+
+def _with_people(stmt: Select) -> Select:
+    return stmt.options(joinedload(Question.asked_by), joinedload(Question.answered_by))
+
+
+def _find(patient_id: int, question_id: int) -> Question | None:
+    return db.session.scalar(
+        _with_people(select(Question).where(Question.id == question_id, Question.patient_id == patient_id))
+    )
+
+
+def _current(question: Question) -> dict:
+    """What a 409 carries: the question as it is now."""
+    return {
+        "id": question.id,
+        "answered_at": question.answered_at.isoformat() if question.answered_at else None,
+        "answered_by": question.answered_by.name if question.answered_by else None,
+        "answer": question.answer,
+    }
+
+
+def add_question(patient_id: int, asker: User, text: str, checkin_id: int | None = None) -> Question:
+    """Add a question without an actor check, e.g. from a check-in being saved. The caller commits."""
+    question = Question(patient_id=patient_id, text=_checked_text(text), asked_by_id=asker.id,
+                        asked_by_role=asker.role, checkin_id=checkin_id, answer="")
+    db.session.add(question)
+    db.session.flush()
+    timeline.record_change(asker, patient_id, Part.QUESTIONS, OBJECT_TYPE, question.id,
+                           summary=f"Question asked by {asker.name}")
+    return question
+
+
+def ask(actor: User, patient_id: int, text: str) -> Question:
+    patient = authorize(actor, patient_id, Part.QUESTIONS, Action.WRITE, object_type=OBJECT_TYPE)
+    question = add_question(patient.id, actor, text)
+    audit.record("create", actor=actor, patient_id=patient.id, object_type=OBJECT_TYPE, object_id=question.id)
+    db.session.commit()
+    return question
+
+
+def _authorized_question(actor: User, patient_id: int, question_id: int) -> Question:
+    """The question, if the actor may mark it answered or reopen it; else 404 or 403 (audited)."""
+    patient = authorize(actor, patient_id, Part.QUESTIONS, Action.WRITE, object_type=OBJECT_TYPE,
+                        object_id=question_id)
+    question = _find(patient.id, question_id)
+    if question is not None and may_mark_answered(actor, question):
+        return question
+    audit.record_denial("update", actor=actor, patient_id=patient.id, object_type=OBJECT_TYPE,
+                        object_id=question_id)
+    if question is None:
+        raise NotFound()
+    raise Forbidden("Only the care team can mark a question you did not ask as answered.")
+
+
+def _change(actor: User, question: Question, values: dict, *, when_open: bool, action: str,
+            summary: str) -> Question:
+    """Change the question only if it is still open (or still answered): a lost race is a 409.
+
+    The timeline's `summary` names who did what; the question's free text stays out of it."""
+    patient_id, question_id = question.patient_id, question.id
+    condition = Question.answered_at.is_(None) if when_open else Question.answered_at.is_not(None)
+    changed = db.session.execute(
+        update(Question).where(Question.id == question_id, condition).values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        db.session.refresh(question)  # what the other request wrote
+        raise Conflict("Someone else changed this question in the meantime.", current=_current(question))
+    audit.record(action, actor=actor, patient_id=patient_id, object_type=OBJECT_TYPE, object_id=question_id)
+    timeline.record_change(actor, patient_id, Part.QUESTIONS, OBJECT_TYPE, question_id, summary=summary)
+    db.session.commit()
+    return _find(patient_id, question_id)
+
+
+def answer(actor: User, patient_id: int, question_id: int, answer: str = "") -> Question:
+    """Mark a question answered (who and when), with an optional answer."""
+    question = _authorized_question(actor, patient_id, question_id)
+    text = _checked_answer(answer)
+    if question.answered_at is not None:
+        raise Conflict("This question is already marked answered.", current=_current(question))
+    return _change(actor, question, {"answered_at": utcnow(), "answered_by_id": actor.id, "answer": text},
+                   when_open=True, action="answer", summary=f"Question marked answered by {actor.name}")
+
+
+def reopen(actor: User, patient_id: int, question_id: int) -> Question:
+    """Put an answered question back on the list for the next appointment; the answer is cleared."""
+    question = _authorized_question(actor, patient_id, question_id)
+    if question.answered_at is None:
+        raise Conflict("This question is already open.", current=_current(question))
+    return _change(actor, question, {"answered_at": None, "answered_by_id": None, "answer": ""},
+                   when_open=False, action="reopen",
+                   summary=f"Question reopened by {actor.name}")
+
+
+def _open(patient_id: int) -> Select[tuple[Question]]:
+    return _with_people(
+        select(Question)
+        .where(Question.patient_id == patient_id, Question.answered_at.is_(None))
+        .order_by(Question.created_at, Question.id)
+    )
+
+
+def _answered(patient_id: int) -> Select[tuple[Question]]:
+    return _with_people(
+        select(Question)
+        .where(Question.patient_id == patient_id, Question.answered_at.is_not(None))
+        .order_by(Question.answered_at.desc(), Question.id.desc())
+    )
+
+
+def list_questions(actor: User, patient_id: int, status: str = "open") -> tuple[Patient, list[Question]]:
+    """Open questions oldest first (the agenda), then answered ones, most recently answered first."""
+    patient = authorize(actor, patient_id, Part.QUESTIONS, Action.READ, object_type=OBJECT_TYPE)
+    if status not in STATUSES:
+        raise InvalidInput({"status": "Choose open, answered or all."})
+    audit.record("read", actor=actor, patient_id=patient.id, object_type=OBJECT_TYPE)
+    db.session.commit()  # before loading: a commit expires loaded objects
+    questions: list[Question] = []
+    if status in ("open", "all"):
+        questions += db.session.scalars(_open(patient.id))
+    if status in ("answered", "all"):
+        questions += db.session.scalars(_answered(patient.id))
+    return patient, questions
+
+
+def open_questions(patient_id: int) -> list[Question]:
+    """Internal loader for the dashboard and the handover summary, in one query, oldest first.
+
+    The caller has authorized the viewer for Part.QUESTIONS and audits its own read.
+    """
+    return list(db.session.scalars(_open(patient_id)))

@@ -1,0 +1,48 @@
+"""Forms for notes and for questions to the team."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SearchField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from careteam.services.notes import MAX_BODY_LENGTH, MAX_QUERY_LENGTH
+from careteam.services.questions import MAX_ANSWER_LENGTH, MAX_TEXT_LENGTH
+from careteam.web.forms import options
+
+
+class NoteForm(FlaskForm):
+    # Choices are the visibilities the writer may use; the view sets them.
+    visibility = SelectField("Who may read this note")
+    body = TextAreaField("Note", validators=[DataRequired("Write the note."), Length(max=MAX_BODY_LENGTH)])
+
+
+class AddendumForm(FlaskForm):
+    body = TextAreaField(
+        "Correction",
+        description="The note itself stays as it was; the correction is shown under it, to the same readers.",
+        validators=[DataRequired("Write the correction."), Length(max=MAX_BODY_LENGTH)],
+    )
+
+
+class NoteSearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form
+
+    q = SearchField("Search notes", validators=[Optional(), Length(max=MAX_QUERY_LENGTH)])
+    visibility = SelectField("Show", default="", validate_choice=False)
+
+    def set_visibilities(self, labelled: list[tuple[str, str]]) -> None:
+        self.visibility.choices = options([("", "All notes I may read")] + labelled)
+
+
+class QuestionForm(FlaskForm):
+    text = TextAreaField(
+        "Your question",
+        description="It stays on the list until someone marks it answered.",
+        validators=[DataRequired("Write the question."), Length(max=MAX_TEXT_LENGTH)],
+    )
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField("Answer (optional)", validators=[Optional(), Length(max=MAX_ANSWER_LENGTH)])
