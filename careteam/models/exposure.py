@@ -33,6 +33,7 @@ class ExposureItem(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
+    mastered_by: Mapped[User | None] = relationship(foreign_keys=[mastered_by_id])
     attempts: Mapped[list[ExposureAttempt]] = relationship(
         back_populates="item", order_by="ExposureAttempt.attempted_on, ExposureAttempt.id"
     )
