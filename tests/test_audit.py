@@ -28,7 +28,7 @@ def test_reading_a_record_is_audited_with_who_what_when_where(app, clinic, login
     assert response.headers["X-Request-ID"] == "req-1234-abcd"
     (event,) = [e for e in all_events(app) if e.action == "read"]
     assert (event.user_id, event.role, event.patient_id) == (clinic.psych.id, "psychologist", clinic.record_a.id)
-    assert (event.object_type, event.object_id, event.outcome) == ("patient", str(clinic.record_a.id), "success")
+    assert (event.object_type, event.object_id, event.outcome) == ("dashboard", str(clinic.record_a.id), "success")
     assert event.address == "127.0.0.1" and event.request_id == "req-1234-abcd"
     assert event.occurred_at.tzinfo is not None
 
@@ -94,7 +94,7 @@ def test_patient_sees_who_accessed_their_record(app, clinic, login_as):
     login_as(clinic.outside_psych).get(f"/patients/{clinic.record_a.id}")
     page = login_as(clinic.patient_a).get(f"/patients/{clinic.record_a.id}/access-log").data
     assert b"Who accessed my record" in page
-    assert b"Dr. Ann Physician" in page and b"read patient" in page
+    assert b"Dr. Ann Physician" in page and b"read dashboard" in page
     assert b"Dr. Otto Outside" in page and b"refused" in page
 
 

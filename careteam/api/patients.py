@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from marshmallow import fields
+from marshmallow import Schema, fields
 
 from careteam.api import api_blueprint
-from careteam.api.schemas import InputSchema, PatientOut, PatientOverviewOut, TeamMemberOut
-from careteam.services import patients, teams
+from careteam.api.alerts import AlertOut
+from careteam.api.goals import GoalOut
+from careteam.api.interventions import LedgerRowOut
+from careteam.api.notes import NoteThreadOut
+from careteam.api.questions import QuestionOut
+from careteam.api.schemas import Extended, InputSchema, PatientOut, PatientOverviewOut, TeamMemberOut
+from careteam.services import dashboard, patients, teams
 from careteam.web.login import actor
 
 blp = api_blueprint("api_patients", __name__, "Patient records and their care teams.")
@@ -15,6 +20,43 @@ blp = api_blueprint("api_patients", __name__, "Patient records and their care te
 
 class TeamMemberIn(InputSchema):
     clinician_id = fields.Int(required=True, strict=True)
+
+
+class WeekPointOut(Schema):
+    week_start = fields.Date(metadata={"description": "Monday of the ISO week."})
+    pain_average = fields.Int(allow_none=True)
+    pain_worst = fields.Int(allow_none=True)
+    peg = fields.Float(allow_none=True, metadata={"description": "Mean of pain, enjoyment and activity interference."})
+    sleep_quality = fields.Int(allow_none=True)
+    sleep_hours = fields.Float(allow_none=True)
+    stress = fields.Int(allow_none=True)
+    mood = fields.Int(allow_none=True)
+    flare_days = fields.Int(allow_none=True)
+    red_flags = fields.List(fields.Str())
+
+
+class RecordChangeOut(Schema):
+    occurred_at = fields.DateTime()
+    actor_name = fields.Str(attribute="actor.name")
+    actor_role = fields.Str()
+    part = fields.Str()
+    object_type = fields.Str()
+    object_id = fields.Int(allow_none=True)
+    summary = fields.Str()
+    reason = fields.Str()
+
+
+class DashboardOut(Schema):
+    patient = fields.Nested(PatientOut)
+    team = fields.List(fields.Nested(TeamMemberOut))
+    goals = fields.List(fields.Nested(GoalOut))
+    weeks = fields.List(fields.Nested(WeekPointOut), metadata={"description": "The last 12 ISO weeks, oldest first; "
+                                                                              "weeks without a check-in have nulls."})
+    ledger = fields.List(fields.Nested(LedgerRowOut), metadata={"description": "Harmful first, then what helps."})
+    open_alerts = fields.List(fields.Nested(AlertOut))
+    open_questions = fields.List(fields.Nested(QuestionOut))
+    recent_notes = fields.List(fields.Nested(NoteThreadOut))
+    changes = fields.List(fields.Nested(RecordChangeOut))
 
 
 @blp.route("")
@@ -31,6 +73,17 @@ class PatientItem(MethodView):
     def get(self, patient_id: int):
         """The record's overview. 404 when the caller may not see this patient."""
         return patients.overview(actor(), patient_id)
+
+
+@blp.route("/<int:patient_id>/dashboard")
+class Dashboard(MethodView):
+    @blp.response(200, DashboardOut)
+    def get(self, patient_id: int):
+        """Everything on the patient dashboard that the caller may see, in one read.
+
+        Parts the caller may not read are empty lists; notes are filtered by visibility."""
+        board = dashboard.build(actor(), patient_id)
+        return Extended(board, recent_notes=[Extended(t.note, addenda=t.addenda) for t in board.recent_notes])
 
 
 @blp.route("/<int:patient_id>/team")

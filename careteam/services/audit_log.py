@@ -54,11 +54,10 @@ def _with_user():
 def access_log(viewer: User, patient_id: int, page: int = 1) -> tuple[Patient, Page[AuditRow]]:
     """Every access to one patient's record: by whom, when, what."""
     patient = authorize(viewer, patient_id, Part.ACCESS_LOG, Action.READ, object_type="access_log")
-    stmt, _ = _with_user()
-    rows = _rows(stmt.where(AuditEvent.patient_id == patient.id), page)
     audit.record("read", actor=viewer, patient_id=patient.id, object_type="access_log")
-    db.session.commit()
-    return patient, rows
+    db.session.commit()  # before loading, and so the list includes this very read
+    stmt, _ = _with_user()
+    return patient, _rows(stmt.where(AuditEvent.patient_id == patient.id), page)
 
 
 def _day_start(day: date) -> datetime:

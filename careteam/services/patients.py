@@ -82,17 +82,15 @@ def overview(actor: User, patient_id: int) -> Patient:
     """The record's identity and care team, read by the patient or the team (audited)."""
     patient = authorize(actor, patient_id, Part.RECORD, Action.READ, object_type="patient",
                         object_id=patient_id)
-    db.session.execute(
+    audit.record("read", actor=actor, patient_id=patient.id, object_type="patient",
+                 object_id=patient.id)
+    db.session.commit()  # before loading: a commit expires what was loaded
+    return db.session.scalar(
         select(Patient)
         .where(Patient.id == patient.id)
         .options(
             selectinload(Patient.user),
             selectinload(Patient.team).selectinload(CareTeamMember.clinician),
         )
-        .execution_options(populate_existing=True)
     )
-    audit.record("read", actor=actor, patient_id=patient.id, object_type="patient",
-                 object_id=patient.id)
-    db.session.commit()
-    return patient
 

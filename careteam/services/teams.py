@@ -27,10 +27,9 @@ def _members(patient_id: int) -> list[CareTeamMember]:
 
 def get_team(actor: User, patient_id: int) -> tuple[Patient, list[CareTeamMember]]:
     patient = authorize(actor, patient_id, Part.TEAM, Action.READ, object_type="care_team")
-    members = _members(patient.id)
     audit.record("read", actor=actor, patient_id=patient.id, object_type="care_team")
-    db.session.commit()
-    return patient, members
+    db.session.commit()  # before loading: a commit expires what was loaded
+    return patient, _members(patient.id)
 
 
 def addable_clinicians(actor: User, patient_id: int) -> list[User]:

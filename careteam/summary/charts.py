@@ -47,7 +47,8 @@ def _num(value: float) -> str:
 
 
 def render_line_chart(chart: LineChart) -> Markup:
-    left, right, top, bottom = 36, 12, 12, 48
+    left, right, bottom = 36, 12, 48
+    top = 24 if chart.y_label else 12  # room for the axis label above the plot
     plot_w = chart.width - left - right
     plot_h = chart.height - top - bottom
     n = max(len(chart.x_labels), 1)
@@ -72,10 +73,10 @@ def render_line_chart(chart: LineChart) -> Markup:
         parts.append(f'<line x1="{left}" y1="{ty:.1f}" x2="{left + plot_w}" y2="{ty:.1f}" stroke="{GRID}" stroke-width="1"/>')
         parts.append(f'<text x="{left - 6}" y="{ty + 4:.1f}" text-anchor="end" fill="{MUTED}">{_num(tick)}</text>')
     if chart.y_label:
-        parts.append(f'<text x="{left}" y="{top - 2}" fill="{MUTED}" font-size="10">{escape(chart.y_label)}</text>')
-    step = max(1, -(-n // 8))  # at most about eight x labels
+        parts.append(f'<text x="{left - 30}" y="12" fill="{MUTED}" font-size="10">{escape(chart.y_label)}</text>')
+    step = max(1, -(-n // 8))  # at most about eight x labels, and always the last one
     for i, label in enumerate(chart.x_labels):
-        if i % step == 0 or i == n - 1:
+        if i == n - 1 or (i % step == 0 and n - 1 - i >= step):
             parts.append(
                 f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="{MUTED}">{escape(label)}</text>'
             )

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from careteam.domain.policy import Action, Part, Role
-from careteam.services import access, audit_log, patients, teams
+from careteam.services import access, audit_log, dashboard, patient_list, patients, teams
 from careteam.services.errors import InvalidInput
 from careteam.web.forms import ActionForm, options, show_service_errors
 from careteam.web.forms.admin import ROLE_LABELS, AddTeamMemberForm
@@ -24,7 +24,8 @@ def my_patients():
         return redirect(url_for("patients.my_record"))
     if user.role_enum == Role.ADMIN:
         return redirect(url_for("admin.patients"))
-    return render_template("patients/list.html", patients=patients.list_patients(user))
+    sort = request.args.get("sort", "name")
+    return render_template("patients/list.html", rows=patient_list.my_patients(user, sort), sort=sort)
 
 
 @bp.route("/my-record")
@@ -41,8 +42,9 @@ def my_record():
 @bp.route("/patients/<int:patient_id>")
 @login_required
 def record(patient_id: int):
-    patient = patients.overview(actor(), patient_id)
-    return render_template("patients/record.html", patient=patient, role_labels=ROLE_LABELS)
+    board = dashboard.build(actor(), patient_id)
+    return render_template("patients/record.html", patient=board.patient, board=board,
+                           readable={part.value for part in board.readable})
 
 
 def _team_page(patient_id: int, form: AddTeamMemberForm | None = None, status: int = 200):

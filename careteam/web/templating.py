@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_login import current_user
 
 from careteam.domain.policy import Action, Part, Role
+from careteam.domain.vocabulary import RED_FLAG_LABELS, VISIBILITY_LABELS
 from careteam.services import access
 
 # Main navigation per role. An entry shows once its endpoint exists, so a feature lights up
@@ -88,9 +89,31 @@ def register_templating(app: Flask) -> None:
         return ROLE_NAMES.get(role, role)
 
     @app.template_global()
+    def has_endpoint(endpoint: str) -> bool:
+        return endpoint in current_app.view_functions
+
+    @app.template_global()
+    def flag_labels(codes) -> list[str]:
+        return [RED_FLAG_LABELS.get(code, code) for code in codes]
+
+    @app.template_global()
+    def note_visibility_label(visibility: str) -> str:
+        return VISIBILITY_LABELS.get(visibility, visibility)
+
+    @app.template_global()
     def record_tabs(patient_id: int) -> list[RecordTab]:
         user = current_user._get_current_object()
         return [t for t in RECORD_TABS if access.may(user, patient_id, t.part, t.action)]
+
+    @app.template_global()
+    def current_record_tab(tabs: list[RecordTab]) -> str | None:
+        """The tab to highlight: the page's own, else the first tab of the page's blueprint
+        (so an intervention's detail page highlights "What helped")."""
+        endpoint = request.endpoint or ""
+        if any(t.endpoint == endpoint for t in tabs):
+            return endpoint
+        blueprint = endpoint.split(".")[0]
+        return next((t.endpoint for t in tabs if t.endpoint.split(".")[0] == blueprint), None)
 
     def _zone() -> ZoneInfo:
         return ZoneInfo(current_app.config["CARETEAM_TIMEZONE"])
