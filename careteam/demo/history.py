@@ -1,4 +1,4 @@
-"""Months of realistic history for the demo patients; each part of the record adds its own."""
+"""Months of realistic history for the demo patients, part by part."""
 
 from __future__ import annotations
 
@@ -8,4 +8,11 @@ from careteam.models import Patient, User
 
 
 def add_history(users: dict[str, User], records: dict[str, Patient], today: date) -> None:
-    """No clinical history yet: the record's parts add theirs here."""
+    from careteam.demo.activity import add_activity_history
+    from careteam.demo.exposure import add_exposure_history, add_flare_plan_history
+    from careteam.demo.record import add_record_history
+
+    add_record_history(users, records, today)
+    add_activity_history(users, records, today)
+    add_exposure_history(users, records, today)
+    add_flare_plan_history(users, records, today)  # links the interventions made above
