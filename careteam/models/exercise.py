@@ -38,6 +38,15 @@ class ExercisePrescription(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def current_dose(self) -> ExerciseDose:
+        """The newest dose: every prescription is created with its first one."""
+        return self.doses[-1]
+
+    @property
+    def started_on(self) -> date:
+        return self.doses[0].effective_from
+
 
 class ExerciseDose(db.Model):
     """One dose in a prescription's history. Rows are only ever added; the newest is current."""
