@@ -67,7 +67,10 @@ def _configure_sqlite(engine) -> None:
     """Foreign keys on, WAL for concurrent readers, and real transactions with SAVEPOINT.
 
     pysqlite's own transaction handling begins transactions late and breaks SAVEPOINT;
-    SQLAlchemy's documented fix is to turn it off and emit BEGIN ourselves.
+    SQLAlchemy's documented fix is to turn it off and emit BEGIN ourselves. We emit BEGIN
+    IMMEDIATE: nearly every request writes (at least its audit event), and a deferred
+    transaction that later needs the write lock fails at once with "database is locked"
+    instead of waiting its turn.
     """
 
     @event.listens_for(engine, "connect")
@@ -82,4 +85,4 @@ def _configure_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
