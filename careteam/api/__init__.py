@@ -41,6 +41,9 @@ API_MODULES = {
     "careteam.api.activity": "/patients",
     "careteam.api.exposure": "/patients",
     "careteam.api.flare": "/patients",
+    "careteam.api.protocols": "",
+    "careteam.api.appointments": "",
+    "careteam.api.summary": "/patients",
 }
 
 

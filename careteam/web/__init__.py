@@ -23,6 +23,9 @@ BLUEPRINT_MODULES = [
     "careteam.web.activity",
     "careteam.web.exposure",
     "careteam.web.flare",
+    "careteam.web.protocols",
+    "careteam.web.appointments",
+    "careteam.web.summary",
 ]
 
 

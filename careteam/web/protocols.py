@@ -1,0 +1,7 @@
+"""Protocol templates: pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("protocols", __name__)
