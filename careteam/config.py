@@ -88,6 +88,9 @@ def load_config(instance_path: str) -> dict:
         "CARETEAM_SMTP_PASSWORD": os.environ.get("CARETEAM_SMTP_PASSWORD", ""),
         "CARETEAM_SMTP_STARTTLS": _bool("CARETEAM_SMTP_STARTTLS", True),
         "CARETEAM_MAIL_FROM": os.environ.get("CARETEAM_MAIL_FROM", "careteam@localhost"),
+        # Handover PDFs: page size (A4 or Letter) and the longest a render may take.
+        "CARETEAM_PDF_PAGE_SIZE": os.environ.get("CARETEAM_PDF_PAGE_SIZE", "A4"),
+        "CARETEAM_PDF_TIMEOUT_SECONDS": _int("CARETEAM_PDF_TIMEOUT_SECONDS", 30),
         # JSON API and its OpenAPI document (flask-smorest).
         "API_TITLE": "careteam",
         "API_VERSION": "v1",

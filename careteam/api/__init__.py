@@ -7,15 +7,27 @@ from importlib import import_module
 from flask import Flask
 from flask_login import current_user
 from flask_smorest import Api, Blueprint
+from webargs.flaskparser import FlaskParser
 
 from careteam.extensions import login_manager
 
 API_PREFIX = "/api/v1"
 
 
+class StrictParser(FlaskParser):
+    """Query strings follow their schema's `unknown` too (RAISE for InputSchema): a misspelt
+    parameter is a 422, not a silently ignored filter."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "querystring": None}
+
+
+class ApiBlueprint(Blueprint):
+    ARGUMENTS_PARSER = StrictParser()
+
+
 def api_blueprint(name: str, import_name: str, description: str) -> Blueprint:
     """A smorest blueprint whose every route requires a signed-in user or a Bearer token."""
-    blp = Blueprint(name, import_name, description=description)
+    blp = ApiBlueprint(name, import_name, description=description)
 
     @blp.before_request
     def require_authentication():
@@ -42,7 +54,7 @@ API_MODULES = {
     "careteam.api.exposure": "/patients",
     "careteam.api.flare": "/patients",
     "careteam.api.protocols": "",
-    "careteam.api.appointments": "",
+    "careteam.api.appointments": "",  # /patients/<id>/appointments and /appointments/upcoming
     "careteam.api.summary": "/patients",
 }
 

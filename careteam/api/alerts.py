@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
 from careteam.api import api_blueprint
 from careteam.api.schemas import InputSchema
@@ -36,7 +36,7 @@ class AlertOut(Schema):
 
 @blp.route("/<int:patient_id>/alerts")
 class Alerts(MethodView):
-    @blp.arguments(AlertQuery, location="query", unknown=RAISE)
+    @blp.arguments(AlertQuery, location="query")
     @blp.response(200, AlertOut(many=True))
     def get(self, args, patient_id: int):
         """Open alerts (`status=open`, the default), or all with the acknowledged ones after them."""

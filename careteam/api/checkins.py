@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask.views import MethodView
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
 from careteam.api import api_blueprint
 from careteam.api.schemas import Extended, InputSchema
@@ -171,7 +171,7 @@ def _values(data: dict) -> CheckinValues:
 
 @blp.route("/<int:patient_id>/checkins")
 class Checkins(MethodView):
-    @blp.arguments(CheckinQuery, location="query", unknown=RAISE)  # query strings too: unknown is 422
+    @blp.arguments(CheckinQuery, location="query")
     @blp.response(200, CheckinSummaryOut(many=True))
     def get(self, args, patient_id: int):
         """The patient's check-ins, newest week first; `from`/`to` are dates, `limit` the most weeks."""

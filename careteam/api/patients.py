@@ -11,7 +11,7 @@ from careteam.api.goals import GoalOut
 from careteam.api.interventions import LedgerRowOut
 from careteam.api.notes import NoteThreadOut
 from careteam.api.questions import QuestionOut
-from careteam.api.schemas import Extended, InputSchema, PatientOut, PatientOverviewOut, TeamMemberOut
+from careteam.api.schemas import Extended, InputSchema, PatientOut, PatientOverviewOut, TeamMemberOut, WeekPointOut
 from careteam.services import dashboard, patients, teams
 from careteam.web.login import actor
 
@@ -20,19 +20,6 @@ blp = api_blueprint("api_patients", __name__, "Patient records and their care te
 
 class TeamMemberIn(InputSchema):
     clinician_id = fields.Int(required=True, strict=True)
-
-
-class WeekPointOut(Schema):
-    week_start = fields.Date(metadata={"description": "Monday of the ISO week."})
-    pain_average = fields.Int(allow_none=True)
-    pain_worst = fields.Int(allow_none=True)
-    peg = fields.Float(allow_none=True, metadata={"description": "Mean of pain, enjoyment and activity interference."})
-    sleep_quality = fields.Int(allow_none=True)
-    sleep_hours = fields.Float(allow_none=True)
-    stress = fields.Int(allow_none=True)
-    mood = fields.Int(allow_none=True)
-    flare_days = fields.Int(allow_none=True)
-    red_flags = fields.List(fields.Str())
 
 
 class RecordChangeOut(Schema):

@@ -52,3 +52,16 @@ class TeamMemberOut(Schema):
 
 class PatientOverviewOut(PatientOut):
     team = fields.List(fields.Nested(TeamMemberOut))
+
+
+class WeekPointOut(Schema):
+    week_start = fields.Date(metadata={"description": "Monday of the ISO week."})
+    pain_average = fields.Int(allow_none=True)
+    pain_worst = fields.Int(allow_none=True)
+    peg = fields.Float(allow_none=True, metadata={"description": "Mean of pain, enjoyment and activity interference."})
+    sleep_quality = fields.Int(allow_none=True)
+    sleep_hours = fields.Float(allow_none=True)
+    stress = fields.Int(allow_none=True)
+    mood = fields.Int(allow_none=True)
+    flare_days = fields.Int(allow_none=True)
+    red_flags = fields.List(fields.Str())

@@ -19,6 +19,7 @@ from careteam.domain.checkins import week_start_of
 from careteam.domain.policy import Part
 from careteam.extensions import db
 from careteam.models import (
+    Appointment,
     AuditEvent,
     EffectRating,
     FlareDay,
@@ -101,6 +102,7 @@ def add_record_history(users: dict[str, User], records: dict[str, Patient], toda
     _alerts(users, maria, checkins)
     _notes_and_questions(users, maria, first_week, today)
     _access_history(users, maria, today)
+    _appointments(users, maria, tom, today)
     _tom(users, tom, today)
     return {i.name: i for i in interventions}
 
@@ -275,6 +277,18 @@ def _notes_and_questions(users, patient, first_week, today) -> None:
 def _note_part(visibility: str) -> Part:
     return {"team_and_patient": Part.NOTES_TEAM_AND_PATIENT, "clinicians": Part.NOTES_CLINICIANS,
             "psychologists": Part.NOTES_PSYCHOLOGISTS}[visibility]
+
+
+def _appointments(users, maria, tom, today) -> None:
+    """Maria was last seen seven weeks ago and comes back tomorrow; Tom sees Dr. Berg the day after."""
+    for patient, key, days, hour, kind in ((maria, "physician_a", -49, 9, "follow_up"),
+                                           (maria, "physician_a", 1, 9, "review"),
+                                           (maria, "physiotherapist", 1, 14, "follow_up"),
+                                           (tom, "physician_b", 2, 11, "follow_up")):
+        clinician = users[key]
+        db.session.add(Appointment(patient_id=patient.id, clinician_id=clinician.id, kind=kind,
+                                   starts_at=at(today + timedelta(days=days), hour, 30),
+                                   created_by_id=clinician.id))
 
 
 def _access_history(users, patient, today) -> None:

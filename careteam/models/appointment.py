@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from careteam.domain.vocabulary import AppointmentKind, values
 from careteam.extensions import db
 from careteam.models.types import UTCDateTime, one_of, utcnow
+from careteam.models.patient import Patient
 from careteam.models.user import User
 
 
@@ -30,3 +31,4 @@ class Appointment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     clinician: Mapped[User] = relationship(foreign_keys=[clinician_id])
+    patient: Mapped[Patient] = relationship()

@@ -4,21 +4,23 @@
   folder, addressed through a base URL that never resolves (`STATIC_ORIGIN`). Every other URL
   (file:, http:, loopback, other hosts) is refused without being opened; no redirect can be
   followed because nothing is ever opened over a network.
-- Rendering runs in a separate process (one per app process, started once through a forkserver
-  that has WeasyPrint imported), so a render that exceeds its time limit is killed rather than
-  left running, and a failure never yields half a file.
+- Rendering runs in a separate process (`python -m careteam.summary.pdf_worker`, one per app
+  process, WeasyPrint imported once), so a render that exceeds its time limit is killed rather
+  than left running, and a failure never yields half a file.
 """
 
 from __future__ import annotations
 
 import mimetypes
-import multiprocessing
+import select
+import subprocess
+import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from careteam.summary.pdf_worker import read_message, write_message
 
 STATIC_ORIGIN = "https://careteam.invalid/"
 PAGE_SIZES = {"A4": "A4", "Letter": "letter"}
@@ -80,50 +82,65 @@ def render_documents(html_documents: list[str], static_dir: str, page_size: str)
     return combined.write_pdf(pdf_variant="pdf/ua-1")
 
 
-def _warm_up() -> None:
-    import weasyprint  # noqa: F401 - the import alone takes ~0.6 s; pay it once per process
-
-
 class PdfRenderer:
-    """One render process per app process, replaced when a render times out or crashes."""
+    """One render process per app process, started on first use and replaced when a render
+    times out or the process dies. Renders queue for it; waiting counts against the time limit."""
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._executor: ProcessPoolExecutor | None = None
+        self._process: subprocess.Popen | None = None
 
-    def _pool(self) -> ProcessPoolExecutor:
-        with self._lock:
-            if self._executor is None:
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["weasyprint"])
-                self._executor = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_warm_up)
-            return self._executor
+    def _start(self) -> subprocess.Popen:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "careteam.summary.pdf_worker"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=str(Path(__file__).resolve().parents[2]),
+        )
+        self._process = process
+        return process
 
-    def _discard(self, executor: ProcessPoolExecutor) -> None:
-        with self._lock:
-            if self._executor is executor:
-                self._executor = None
-        for process in list(getattr(executor, "_processes", {}).values()):
-            process.kill()
-        executor.shutdown(wait=False, cancel_futures=True)
+    def _stop(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+            self._process = None
+
+    def _answer(self, process: subprocess.Popen, deadline: float):
+        remaining = deadline - time.monotonic()
+        ready, _, _ = select.select([process.stdout], [], [], max(remaining, 0))
+        if not ready:
+            raise PdfTimeout("Making the PDF took too long.")
+        answer = read_message(process.stdout)
+        if answer is None:
+            raise PdfError("The PDF renderer stopped unexpectedly.")
+        return answer
 
     def render(self, html_documents: list[str], *, static_dir: str, page_size: str, timeout: float) -> bytes:
-        executor = self._pool()
-        future = executor.submit(render_documents, html_documents, static_dir, page_size)
+        deadline = time.monotonic() + timeout
+        if not self._lock.acquire(timeout=timeout):
+            raise PdfTimeout("The PDF renderer is busy; making the PDF took too long.")
         try:
-            return future.result(timeout=timeout)
-        except FutureTimeout:
-            self._discard(executor)
-            raise PdfTimeout("Making the PDF took too long.") from None
-        except BrokenProcessPool:
-            self._discard(executor)
-            raise PdfError("The PDF renderer stopped unexpectedly.") from None
-        except Exception as error:  # a WeasyPrint failure inside the worker
-            raise PdfError("The PDF could not be made.") from error
+            process = self._process if self._process and self._process.poll() is None else None
+            if process is None:
+                process = self._start()
+                self._answer(process, deadline)  # "ready": WeasyPrint is imported
+            write_message(process.stdin, (html_documents, static_dir, page_size))
+            status, result = self._answer(process, deadline)
+        except (PdfError, OSError) as error:
+            self._stop()
+            if isinstance(error, PdfError):
+                raise
+            raise PdfError("The PDF renderer stopped unexpectedly.") from error
+        finally:
+            self._lock.release()
+        if status != "ok":
+            raise PdfError("The PDF could not be made.") from RuntimeError(result)
+        return result
 
     def warm(self) -> None:
-        """Start the render process ahead of the first request (gunicorn post_worker_init)."""
-        self._pool().submit(_warm_up).result()
+        """Start the render process ahead of the first request (gunicorn's post_worker_init)."""
+        with self._lock:
+            if self._process is None:
+                self._answer(self._start(), time.monotonic() + 60)
 
 
 renderer = PdfRenderer()

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from careteam.extensions import db
 from careteam.services.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
+from careteam.summary.pdf import PdfError, PdfTimeout
 
 TITLES = {
     400: "Bad request",
@@ -112,6 +113,14 @@ def register_error_handlers(app: Flask) -> None:
         if getattr(error, "current", None) is not None:
             extra = {"current": error.current}
         return error_response(error.status, error.message, errors, extra=extra)
+
+    @app.errorhandler(PdfError)
+    def pdf_failed(error: PdfError):
+        current_app.logger.error("PDF failed rid=%s: %s", g.get("request_id"), error, exc_info=error.__cause__)
+        message = f"{error} Please try again in a moment, or choose a shorter period."
+        if isinstance(error, PdfTimeout):
+            return error_response(503, message, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+        return error_response(500, message)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

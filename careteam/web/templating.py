@@ -10,7 +10,7 @@ from flask import Flask, current_app, request
 from flask_login import current_user
 
 from careteam.domain.policy import Action, Part, Role
-from careteam.domain.vocabulary import RED_FLAG_LABELS, VISIBILITY_LABELS
+from careteam.domain.vocabulary import APPOINTMENT_KIND_LABELS, RED_FLAG_LABELS, VISIBILITY_LABELS
 from careteam.services import access
 
 # Main navigation per role. An entry shows once its endpoint exists, so a feature lights up
@@ -99,6 +99,10 @@ def register_templating(app: Flask) -> None:
     @app.template_global()
     def note_visibility_label(visibility: str) -> str:
         return VISIBILITY_LABELS.get(visibility, visibility)
+
+    @app.template_global()
+    def appointment_kind_label(kind: str) -> str:
+        return APPOINTMENT_KIND_LABELS.get(kind, kind)
 
     @app.template_global()
     def record_tabs(patient_id: int) -> list[RecordTab]:
