@@ -24,7 +24,7 @@ def test_flags_and_sorting(app, clinic, login_as):
         db.session.add(RedFlagAlert(patient_id=clinic.record_a.id, flags=["saddle_numbness"]))
         # Carl: last check-in three weeks ago, pain steady.
         carl = factories.patient((factories.user("physician", name="x"),), name="Carl Patient")
-        from careteam.models import CareTeamMember, WeeklyCheckin
+        from careteam.models import CareTeamMember
 
         db.session.add(CareTeamMember(patient=carl, clinician_id=clinic.physician.id, discipline="physician"))
         old = build.checkin_weeks(carl.id, carl.user_id, today - timedelta(weeks=3), 2)

@@ -9,6 +9,7 @@ every discipline, the HTML page and the JSON API.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from markupsafe import Markup
 from sqlalchemy import select
@@ -16,12 +17,14 @@ from sqlalchemy.orm import selectinload
 
 from careteam.domain.policy import Action, Part, allowed, readable_note_visibilities
 from careteam.extensions import db
-from careteam.models import CareTeamMember, Patient, Question, RecordEvent, RedFlagAlert, User
-from careteam.services import audit, clock, goals, ledger, notes, questions, timeline
+from careteam.models import CareTeamMember, FlarePlan, Patient, Question, RecordEvent, RedFlagAlert, User
+from careteam.services import audit, clock, exercises, exposure, flare, goals, graded_activity, ledger, notes
+from careteam.services import questions, timeline
 from careteam.services.access import authorize, relation_to
 from careteam.summary.trends import WeekPoint, last_weeks, trend_chart
 
 TREND_WEEKS = 12
+ADHERENCE_WEEKS = 4
 RECENT_NOTES = 5
 RECENT_CHANGES = 12
 
@@ -38,6 +41,15 @@ class Dashboard:
     open_questions: list[Question] = field(default_factory=list)
     recent_notes: list[notes.NoteThread] = field(default_factory=list)
     changes: list[RecordEvent] = field(default_factory=list)
+    programme: exercises.Programme | None = None
+    activity: list[graded_activity.PlanProgress] = field(default_factory=list)
+    exposure: exposure.ExposureProgress | None = None
+    flare_plan: FlarePlan | None = None
+
+    @property
+    def has_plans(self) -> bool:
+        return bool((self.programme and self.programme.active) or self.activity
+                    or (self.exposure and self.exposure.items) or self.flare_plan)
 
     @property
     def harmful(self) -> list[ledger.LedgerRow]:
@@ -96,5 +108,13 @@ def build(actor: User, patient_id: int) -> Dashboard:
     visibilities = readable_note_visibilities(actor.role_enum, relation)
     if visibilities:
         board.recent_notes = notes.recent_notes(patient.id, visibilities, RECENT_NOTES)
+    if Part.EXERCISE_DOSES in readable:
+        board.programme = exercises.current_programme(patient.id, today - timedelta(weeks=ADHERENCE_WEEKS), today)
+    if Part.GRADED_ACTIVITY in readable:
+        board.activity = [p for p in graded_activity.activity_progress(patient.id) if p.ended_on is None]
+    if Part.EXPOSURE in readable:
+        board.exposure = exposure.exposure_progress(patient.id)
+    if Part.FLARE_PLAN in readable:
+        board.flare_plan = flare.current_plan(patient.id)
     board.changes = timeline.recent_changes(actor, patient.id, RECENT_CHANGES)
     return board

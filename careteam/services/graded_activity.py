@@ -277,6 +277,14 @@ def today_quota(patient_id: int) -> list[TodayQuota]:
     return result
 
 
+def today_for(actor: User, patient_id: int) -> list[TodayQuota]:
+    """Today's quotas for the patient's Today page (authorized, audited)."""
+    patient = authorize(actor, patient_id, Part.GRADED_ACTIVITY, Action.READ, object_type="activity_plan")
+    audit.record("read", actor=actor, patient_id=patient.id, object_type="activity_plan", detail="today")
+    db.session.commit()  # before loading: a commit expires what was loaded
+    return today_quota(patient.id)
+
+
 def progress_chart(progress: PlanProgress) -> Markup | None:
     """Done (solid) against quota (dashed) per session, baseline sessions first; None when
     nothing is logged yet."""

@@ -10,7 +10,7 @@ from flask_login import login_required
 from careteam.domain import dosing
 from careteam.domain.policy import Action, Part, Role
 from careteam.domain.vocabulary import NEXT_DAY_LABELS, NextDayResponse
-from careteam.services import access, clock, exercises, patients
+from careteam.services import access, clock, exercises, graded_activity, patients
 from careteam.services.errors import Conflict, InvalidInput
 from careteam.web.forms import show_service_errors
 from careteam.web.forms.exercises import (
@@ -205,13 +205,15 @@ def _log_form(item: exercises.TodayItem, day) -> LogSessionForm:
 
 
 def _today_page(patient_id: int, failed: tuple[int, LogSessionForm] | None = None, status: int = 200):
+    activity_today = graded_activity.today_for(actor(), patient_id)
     page = exercises.today(actor(), patient_id)
     forms = {item.prescription.id: _log_form(item, page.day) for item in page.items}
     if failed is not None:
         forms[failed[0]] = failed[1]
     return render_template("exercises/today.html", patient=page.patient, page=page, log_forms=forms,
                            answer_form=NextDayForm(formdata=None), failed_id=failed[0] if failed else None,
-                           next_day_labels=NEXT_DAY_LABELS, describe=_describe), status
+                           next_day_labels=NEXT_DAY_LABELS, describe=_describe,
+                           activity_today=activity_today), status
 
 
 @bp.route("/my-record/today")

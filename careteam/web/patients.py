@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from careteam.domain import graded_activity as activity_rules
 from careteam.domain.policy import Action, Part, Role
 from careteam.services import access, audit_log, dashboard, patient_list, patients, teams
 from careteam.services.errors import InvalidInput
@@ -44,7 +45,7 @@ def my_record():
 def record(patient_id: int):
     board = dashboard.build(actor(), patient_id)
     return render_template("patients/record.html", patient=board.patient, board=board,
-                           readable={part.value for part in board.readable})
+                           readable={part.value for part in board.readable}, amount=activity_rules.amount)
 
 
 def _team_page(patient_id: int, form: AddTeamMemberForm | None = None, status: int = 200):
