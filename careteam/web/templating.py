@@ -56,6 +56,7 @@ class RecordTab:
     part: Part
     order: int
     action: Action = Action.READ
+    roles: frozenset[Role] | None = None  # only for these roles, besides the part's policy
 
 
 # The tabs of a patient's record, sorted by `order`; each shows only to whoever may read its
@@ -107,7 +108,8 @@ def register_templating(app: Flask) -> None:
     @app.template_global()
     def record_tabs(patient_id: int) -> list[RecordTab]:
         user = current_user._get_current_object()
-        return [t for t in RECORD_TABS if access.may(user, patient_id, t.part, t.action)]
+        return [t for t in RECORD_TABS if (t.roles is None or user.role_enum in t.roles)
+                and access.may(user, patient_id, t.part, t.action)]
 
     @app.template_global()
     def current_record_tab(tabs: list[RecordTab]) -> str | None:
