@@ -74,6 +74,8 @@ def test_patient_checks_in_on_her_phone_and_the_physiotherapist_sees_the_week(li
 
     sign_in(page, live_server.url, "priya.nair@example.org")
     page.goto(f"{live_server.url}/patients/{maria}")
+    # The dashboard's trend card reports the week just sent, with its numbers.
+    expect(page.get_by_text(f"Latest check-in, week of {day(week)}: pain 3/10 (worst 6)")).to_be_visible()
     page.get_by_role("navigation", name="Record").get_by_role("link", name="Check-ins").click()
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=day(week), exact=True))
     expect(row).to_have_count(1)
