@@ -89,6 +89,17 @@ def record_denial(
         db.session.commit()
 
 
+def commit_read() -> None:
+    """Commit a read's audit event, keeping what was loaded for display: expiring it would
+    reload every object one query at a time."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def write_pending_denials() -> None:
     """Called once a refused request has its response: roll back its work, keep the denials."""
     pending = g.pop("pending_denials", None)

@@ -51,17 +51,6 @@ EVIDENCE_WEEKS = 6  # adherence and answers shown beside the dose form
 # --- Loading ----------------------------------------------------------------------------------
 
 
-def _commit_read() -> None:
-    """Commit a read's audit event, keeping what was loaded for display: expiring it would
-    reload every object one query at a time."""
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
-
-
 def _with_doses():
     return selectinload(ExercisePrescription.doses).selectinload(ExerciseDose.changed_by)
 
@@ -226,7 +215,7 @@ def programme(actor: User, patient_id: int) -> ProgrammePage:
     start = dosing.week_start(end) - timedelta(weeks=PROGRAMME_WEEKS - 1)
     loaded = current_programme(patient.id, start, end, include_ended=True)
     audit.record("read", actor=actor, patient_id=patient.id, object_type=PRESCRIPTION)
-    _commit_read()
+    audit.commit_read()
     return ProgrammePage(patient, loaded)
 
 
@@ -237,7 +226,7 @@ def list_prescriptions(actor: User, patient_id: int) -> list[ExercisePrescriptio
     patient = authorize(actor, patient_id, PART, Action.READ, object_type=PRESCRIPTION)
     prescriptions = _prescriptions(patient.id)
     audit.record("read", actor=actor, patient_id=patient.id, object_type=PRESCRIPTION)
-    _commit_read()
+    audit.commit_read()
     return prescriptions
 
 
@@ -245,7 +234,7 @@ def get_prescription(actor: User, patient_id: int, prescription_id: int) -> Exer
     patient = authorize(actor, patient_id, PART, Action.READ, object_type=PRESCRIPTION, object_id=prescription_id)
     prescription = _prescription(patient.id, prescription_id)
     audit.record("read", actor=actor, patient_id=patient.id, object_type=PRESCRIPTION, object_id=prescription.id)
-    _commit_read()
+    audit.commit_read()
     return prescription
 
 
@@ -269,7 +258,7 @@ def list_sessions(actor: User, patient_id: int, prescription_id: int | None = No
         stmt = stmt.where(ExerciseSession.prescription_id == prescription_id)
     sessions = list(db.session.scalars(stmt))
     audit.record("read", actor=actor, patient_id=patient.id, object_type=SESSION)
-    _commit_read()
+    audit.commit_read()
     return sessions
 
 
@@ -328,7 +317,7 @@ def dose_page(actor: User, patient_id: int, prescription_id: int) -> DosePage:
     prescription = _prescription(patient.id, prescription_id)
     evidence = _evidence(prescription, EVIDENCE_WEEKS)
     audit.record("read", actor=actor, patient_id=patient.id, object_type=PRESCRIPTION, object_id=prescription.id)
-    _commit_read()
+    audit.commit_read()
     return DosePage(patient, prescription, evidence)
 
 
@@ -346,7 +335,7 @@ def prescription_for_change(actor: User, patient_id: int, prescription_id: int
     patient = authorize(actor, patient_id, PART, Action.WRITE, object_type=PRESCRIPTION, object_id=prescription_id)
     prescription = _prescription(patient.id, prescription_id)
     audit.record("read", actor=actor, patient_id=patient.id, object_type=PRESCRIPTION, object_id=prescription.id)
-    _commit_read()
+    audit.commit_read()
     return patient, prescription
 
 
@@ -576,7 +565,7 @@ def today(actor: User, patient_id: int) -> TodayPage:
     ]
     awaiting = [s for s in recent if dosing.awaits_answer(s.performed_on, day, s.next_day_response)]
     audit.record("read", actor=actor, patient_id=patient.id, object_type=PRESCRIPTION)
-    _commit_read()
+    audit.commit_read()
     return TodayPage(patient, day, items, awaiting)
 
 

@@ -220,7 +220,7 @@ def patient_templates(actor: User, patient_id: int) -> PatientTemplates:
     patient = _patient_for_templates(actor, patient_id, "read")
     templates = _all(_refusal_on_record(actor, patient.id))
     current = _current_plan(actor, patient.id)
-    _commit_read()
+    audit.commit_read()
     return PatientTemplates(patient, templates, current)
 
 
@@ -252,16 +252,6 @@ def preview(actor: User, patient_id: int, slug: str) -> Preview:
     patient = _patient_for_templates(actor, patient_id, "read")
     info = _find(slug, _refusal_on_record(actor, patient.id))
     return Preview(patient, info, clock.today())
-
-
-def _commit_read() -> None:
-    """Commit the read's audit events, keeping the loaded rows for display."""
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
 
 
 # --- Applying -----------------------------------------------------------------------------------
