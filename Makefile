@@ -20,13 +20,13 @@ run: $(STAMP)
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 test-postgres: $(STAMP)
-	CARETEAM_TEST_DATABASE_URL=$${CARETEAM_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/pytest -m "not browser"
+	CARETEAM_TEST_DATABASE_URL=$${CARETEAM_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/pytest -n auto -m "not browser"
 
 test-browser: $(STAMP)
-	$(BIN)/pytest -m browser
+	$(BIN)/pytest -n auto -m browser
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
