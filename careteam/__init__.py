@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 
 from careteam.config import load_config
@@ -69,8 +69,14 @@ def _configure_sqlite(engine) -> None:
     pysqlite's own transaction handling begins transactions late and breaks SAVEPOINT;
     SQLAlchemy's documented fix is to turn it off and emit BEGIN ourselves. We emit BEGIN
     IMMEDIATE: nearly every request writes (at least its audit event), and a deferred
-    transaction that later needs the write lock fails at once with "database is locked"
-    instead of waiting its turn.
+    transaction that reads and later needs the write lock fails at once with "database is
+    locked" instead of waiting its turn.
+
+    Once a GET or HEAD request has committed (its audit event is saved before anything is
+    loaded), what follows only reads, so later transactions are deferred: holding the single
+    write lock while a page renders or a PDF is drawn would queue every other request behind it.
+    A write there must come first in its transaction (as the PDF's export event does), where
+    SQLite waits for the lock as usual.
     """
 
     @event.listens_for(engine, "connect")
@@ -85,4 +91,13 @@ def _configure_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if _reads_only() else "BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(_connection):
+        if has_request_context() and request.method in ("GET", "HEAD"):
+            g.sqlite_reads_only = True
+
+
+def _reads_only() -> bool:
+    return has_request_context() and g.get("sqlite_reads_only", False)

@@ -26,12 +26,11 @@ ON_POSTGRES = TEST_DATABASE_URL.startswith(("postgres", "postgresql"))
 
 
 def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests are not part of the SQLite run: deselect them rather than skip."""
-    if ON_POSTGRES:
-        return
+    """Tests for the other database are not part of a run: deselect them rather than skip."""
+    other_database = "sqlite_only" if ON_POSTGRES else "postgres_only"
     selected, deselected = [], []
     for item in items:
-        (deselected if item.get_closest_marker("postgres_only") else selected).append(item)
+        (deselected if item.get_closest_marker(other_database) else selected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected

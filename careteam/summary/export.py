@@ -43,6 +43,9 @@ def document_html(summary: Summary) -> str:
 
 
 def _render(documents: list[str]) -> bytes:
+    # End the transaction first: nothing is written before the export event, and an open
+    # transaction would hold SQLite's write lock, or a PostgreSQL connection, for the whole render.
+    audit.commit_read()
     config = current_app.config
     return renderer.render(documents, static_dir=current_app.static_folder,
                            page_size=config["CARETEAM_PDF_PAGE_SIZE"], timeout=config["CARETEAM_PDF_TIMEOUT_SECONDS"])
