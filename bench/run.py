@@ -84,6 +84,8 @@ ROUTES = (
     Route("dashboard JSON", f"/api/v1/patients/{BENCH_PATIENT_ID}/dashboard", "bearer"),
     Route("dashboard page", f"/patients/{BENCH_PATIENT_ID}", "cookie"),
     Route("check-in API", f"/api/v1/patients/{BENCH_PATIENT_ID}/checkins", "bearer"),
+    # The floor for any read of a record: token, authorize, audit event, commit, a small answer.
+    Route("patient overview API", f"/api/v1/patients/{BENCH_PATIENT_ID}", "bearer"),
 )
 TRIVIAL, DASHBOARD_JSON = ROUTES[0].name, ROUTES[1].name
 
