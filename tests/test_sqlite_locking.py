@@ -11,15 +11,17 @@ import sqlite3
 
 import pytest
 from flask import template_rendered
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from careteam import create_app
+from careteam.demo import load_demo_data
 from careteam.domain.policy import Role
 from careteam.extensions import db
-from careteam.models import AuditEvent, User
+from careteam.models import AuditEvent, Patient, User
 from careteam.summary import export
 from tests import factories
 from tests.conftest import make_config
+from tests.test_access_walk import routes, url_for_rule
 
 pytestmark = [pytest.mark.sqlite_only, pytest.mark.no_rollback]
 
@@ -118,3 +120,41 @@ def test_a_pdf_renders_without_holding_the_lock_and_its_export_is_saved(own_app,
         exports = db.session.scalars(select(AuditEvent.outcome).where(
             AuditEvent.action == "export", AuditEvent.patient_id == patient_id)).all()
         assert exports == ["success"]
+
+
+def test_no_get_writes_after_reading_without_the_lock(own_app):
+    """Walk every GET route as the patient and her team (demo clinic): a statement that writes
+    in a transaction begun without the write lock must come before any read, or it may fail
+    with "database is locked" when another request committed in between."""
+    with own_app.app_context():
+        load_demo_data()
+        maria = db.session.scalar(select(Patient).join(User, Patient.user_id == User.id)
+                                  .where(User.email == "maria.lopez@example.org"))
+        people = [maria.user_id] + [member.clinician_id for member in maria.team]
+        patient_id = maria.id
+    transactions, violations = [], []
+
+    def probe(_connection, _cursor, statement, *_args):
+        word = statement.lstrip().split(None, 1)[0].upper()
+        if word == "BEGIN":
+            transactions.append({"deferred": statement.strip().upper() == "BEGIN", "read": False})
+        elif transactions and transactions[-1]["deferred"]:
+            if word == "SELECT":
+                transactions[-1]["read"] = True
+            elif word in ("INSERT", "UPDATE", "DELETE") and transactions[-1]["read"]:
+                violations.append((url, statement.split("\n")[0][:80]))
+
+    gets = [rule for rule, method in routes(own_app) if method == "GET" and rule.endpoint != "static"]
+    with own_app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", probe)
+    try:
+        for person in people:
+            client = signed_in_client(own_app, person)
+            for rule in gets:
+                url = url_for_rule(rule, patient_id)
+                assert client.get(url).status_code < 500, url
+    finally:
+        event.remove(engine, "before_cursor_execute", probe)
+    assert not violations, violations
+    assert any(t["deferred"] and t["read"] for t in transactions), "no GET read without the lock"

@@ -14,6 +14,7 @@ from careteam.domain.policy import (
     Role,
     decide,
 )
+from careteam import sqlite
 from careteam.extensions import db
 from careteam.models import CareTeamMember, Patient, User
 from careteam.services import audit
@@ -66,6 +67,7 @@ def authorize(
     Someone who may not know the record exists gets NotFound (404), a team member or the
     patient asking for something they may not do gets Forbidden (403). Both are audited.
     """
+    sqlite.leave_reads_only(audit.commit_read)  # this use case may write
     patient, relation = _load_with_relation(actor, patient_id)
     decision = decide(actor.role_enum, relation, part, action) if patient else Decision.HIDE
     if decision == Decision.ALLOW:

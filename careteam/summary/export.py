@@ -8,6 +8,7 @@ from datetime import date
 
 from flask import current_app, render_template
 
+from careteam import sqlite
 from careteam.domain.policy import Action, Part
 from careteam.extensions import db
 from careteam.models import User
@@ -52,6 +53,7 @@ def _render(documents: list[str]) -> bytes:
 
 
 def _audit_export(actor: User, summary: Summary, outcome: str) -> None:
+    sqlite.leave_reads_only(audit.commit_read)  # a write after the render's reads
     audit.record("export", actor=actor, patient_id=summary.patient.id, object_type="summary_pdf", outcome=outcome,
                  detail=f"{summary.period.start}..{summary.period.end}")
 
