@@ -175,3 +175,17 @@ def test_open_alerts_for_the_dashboard_are_an_audited_read(app, raise_flags, cli
         assert db.session.scalar(select(AuditEvent.id).where(
             AuditEvent.user_id == clinic.psych.id, AuditEvent.object_type == "red_flag_alert",
             AuditEvent.action == "read")) is not None
+
+
+def test_the_audit_trail_names_no_red_flag(app, raise_flags, clinic, login_as):
+    """The admin reads the trail and sees no clinical content: the alert's event says what and
+    whose, not which symptoms."""
+    alert_id = raise_flags("patient_a", clinic.record_a.id, "saddle_numbness", "fever_or_weight_loss")
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.object_type == "red_flag_alert",
+                                                           AuditEvent.object_id == str(alert_id)))
+    assert event is not None and event.detail is None
+    page = login_as(clinic.admin).get("/admin/audit?action=create").get_data(as_text=True)
+    assert f"create red_flag_alert #{alert_id}" in page
+    for clinical in ("saddle", "fever", "Fever"):
+        assert clinical not in page

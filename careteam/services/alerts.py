@@ -34,8 +34,9 @@ def raise_alert(patient: Patient, checkin: WeeklyCheckin, flags: Iterable[str]) 
     db.session.add(alert)
     db.session.flush()
     raised_by = checkin.submitted_by
+    # No flag codes in the trail: the admin reads it and must see no clinical content.
     audit.record("create", actor=raised_by, patient_id=patient.id, object_type="red_flag_alert",
-                 object_id=alert.id, detail=",".join(codes))
+                 object_id=alert.id)
     timeline.record_change(raised_by, patient.id, Part.ALERTS, "red_flag_alert", alert.id,
                            summary="Red-flag alert raised: " + "; ".join(flag_labels(codes)))
     return alert

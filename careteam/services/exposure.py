@@ -348,8 +348,7 @@ def set_mastery(actor: User, patient_id: int, item_id: int, *, mastered: bool, r
         summary = f"Mastery lifted: {_short(item)}"
     else:
         return item
-    audit.record("update", actor=actor, patient_id=patient.id, object_type="exposure_item", object_id=item.id,
-                 detail="mastered" if mastered else "unmastered")
+    audit.record("update", actor=actor, patient_id=patient.id, object_type="exposure_item", object_id=item.id)
     timeline.record_change(actor, patient.id, Part.EXPOSURE, "exposure_item", item.id, summary, reason=reason)
     _commit_or_conflict(item.id)
     return item
