@@ -11,7 +11,7 @@ from careteam.domain.vocabulary import GoalStatus
 from careteam.services import access, goals
 from careteam.services.errors import Conflict, InvalidInput
 from careteam.summary.charts import LineChart, Series, render_line_chart
-from careteam.web.forms import options, show_service_errors
+from careteam.web.forms import distinct_ids, options, show_service_errors
 from careteam.web.forms.goals import EditGoalForm, GoalForm, GoalScoreForm, GoalStatusForm
 from careteam.web.interventions import CHART_WIDTH
 from careteam.web.login import actor
@@ -108,9 +108,9 @@ def _detail_page(patient_id: int, goal_id: int, *, edit_form=None, status_form=N
     can_write = _may(patient_id, Action.WRITE)
     return render_template(
         "goals/detail.html", patient=patient, goal=goal, chart=_score_chart(goal), conflict=conflict,
-        edit_form=(edit_form or EditGoalForm(formdata=None, obj=goal)) if can_write else None,
-        status_form=_status_form(goal, status_form) if can_write else None,
-        score_form=(score_form or GoalScoreForm(formdata=None)) if _may_score(patient_id) else None,
+        edit_form=distinct_ids(edit_form or EditGoalForm(formdata=None, obj=goal), "edit") if can_write else None,
+        status_form=distinct_ids(_status_form(goal, status_form), "status") if can_write else None,
+        score_form=distinct_ids(score_form or GoalScoreForm(formdata=None), "score") if _may_score(patient_id) else None,
     ), status
 
 

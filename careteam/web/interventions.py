@@ -12,7 +12,7 @@ from careteam.domain.vocabulary import EFFECT_LABELS, KIND_LABELS, TIER_LABELS, 
 from careteam.services import access, clock, interventions, ledger
 from careteam.services.errors import Conflict, InvalidInput
 from careteam.summary.charts import LineChart, Series, render_line_chart
-from careteam.web.forms import show_service_errors
+from careteam.web.forms import distinct_ids, show_service_errors
 from careteam.web.forms.interventions import EditInterventionForm, InterventionForm, StopInterventionForm
 from careteam.web.login import actor
 from careteam.web.templating import RecordTab, add_record_tab
@@ -122,8 +122,9 @@ def _detail_page(patient_id: int, intervention_id: int, *, edit_form=None, stop_
     patient, intervention, row = interventions.intervention_detail(user, patient_id, intervention_id)
     can_change = interventions.may_change(user, patient_id, intervention.introduced_by)
     if can_change:
-        edit_form = edit_form or EditInterventionForm(formdata=None, obj=intervention)
-        stop_form = stop_form or StopInterventionForm(formdata=None, data={"stopped_on": clock.today()})
+        edit_form = distinct_ids(edit_form or EditInterventionForm(formdata=None, obj=intervention), "edit")
+        stop_form = distinct_ids(stop_form or StopInterventionForm(formdata=None, data={"stopped_on": clock.today()}),
+                                 "stop")
     return render_template(
         "interventions/detail.html", patient=patient, intervention=intervention, row=row,
         chart=_ratings_chart(row), effect_labels=EFFECT_LABELS, can_change=can_change,

@@ -8,7 +8,7 @@ from flask_login import login_required
 from careteam.domain.policy import Part
 from careteam.services import notes
 from careteam.services.errors import InvalidInput
-from careteam.web.forms import options, show_service_errors
+from careteam.web.forms import distinct_ids, options, show_service_errors
 from careteam.web.forms.notes import AddendumForm, NoteForm, NoteSearchForm
 from careteam.web.login import actor
 from careteam.web.templating import RecordTab, add_record_tab
@@ -37,7 +37,7 @@ def _search_args() -> dict[str, str]:
 
 def _list_page(patient_id: int, note_form: NoteForm | None = None, status: int = 200):
     user = actor()
-    search = NoteSearchForm(request.args)
+    search = distinct_ids(NoteSearchForm(request.args), "search")
     try:
         patient, listing = notes.list_notes(user, patient_id, request.args.get("q"),
                                             request.args.get("visibility"), request.args.get("page", 1, type=int))

@@ -8,7 +8,17 @@ from wtforms.fields.choices import SelectChoice
 from careteam.services.errors import InvalidInput
 
 
-class ActionForm(FlaskForm):
+class Form(FlaskForm):
+    """The base of every form. Its CSRF token field renders without an element id: a page often
+    holds several forms, ids must be unique, and a hidden field needs no label."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "csrf_token" in self._fields:
+            self.csrf_token.id = False  # WTForms leaves out an attribute whose value is False
+
+
+class ActionForm(Form):
     """A button that changes something: only the CSRF token."""
 
 
@@ -20,6 +30,14 @@ def show_service_errors(form: FlaskForm, error: InvalidInput) -> None:
             field.errors = list(field.errors) + list(messages)
         else:
             form.form_errors.extend(messages)
+
+
+def distinct_ids(form: FlaskForm, prefix: str) -> FlaskForm:
+    """Element ids of their own for a form that shares its page with another form with the same
+    field names: a label must point at its own field. Names, and so the posted data, stay."""
+    for field in form:
+        field.id = f"{prefix}-{field.name}"
+    return form
 
 
 def options(pairs) -> list[SelectChoice]:

@@ -3,20 +3,19 @@ accepting or overriding the suggested quota."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from careteam.domain.graded_activity import MAX_AMOUNT, MODE_HINTS, MODE_LABELS, UNIT_WORDS
 from careteam.domain.vocabulary import IncrementEvery, NextDayResponse
-from careteam.web.forms import options
+from careteam.web.forms import Form, options
 
 AMOUNT = NumberRange(1, MAX_AMOUNT, "Enter a whole number above zero.")
 FLARE = "flare"  # the fourth next-day button: worse, with a flare
 
 
-class PlanForm(FlaskForm):
+class PlanForm(Form):
     activity = StringField("Activity", validators=[DataRequired("Name the activity."), Length(max=200)],
                            description="For example: walking, sitting at a desk, climbing stairs.")
     unit = SelectField("Measured in", choices=options((u.value, many) for u, (_one, many) in UNIT_WORDS.items()))
@@ -56,7 +55,7 @@ class EditPlanForm(Versioned, PlanForm):
     pass
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     """A baseline or quota session: the day and what was done."""
 
     performed_on = DateField("Day", validators=[InputRequired("Enter the day.")])
@@ -64,11 +63,11 @@ class SessionForm(FlaskForm):
                                           NumberRange(0, MAX_AMOUNT, "Enter zero or more.")])
 
 
-class StartForm(Versioned, FlaskForm):
+class StartForm(Versioned, Form):
     started_on = DateField("Start date", validators=[InputRequired("Enter the start date.")])
 
 
-class NextDayForm(FlaskForm):
+class NextDayForm(Form):
     """Rendered as big buttons that each submit one answer."""
 
     response = SelectField(choices=options(
@@ -81,16 +80,16 @@ class NextDayForm(FlaskForm):
         return self.response.data, False
 
 
-class AcceptForm(Versioned, FlaskForm):
+class AcceptForm(Versioned, Form):
     quota = FloatField(widget=HiddenInput(), validators=[InputRequired()])
 
 
-class OverrideForm(Versioned, FlaskForm):
+class OverrideForm(Versioned, Form):
     quota = IntegerField("Quota instead", validators=[InputRequired("Enter the quota."), AMOUNT])
     reason = TextAreaField("Reason", validators=[DataRequired("Say why you chose a different quota."),
                                                  Length(max=2000)],
                            description="Shown on the record's timeline.")
 
 
-class EndPlanForm(Versioned, FlaskForm):
+class EndPlanForm(Versioned, Form):
     ended_on = DateField("End date", validators=[InputRequired("Enter the end date.")])

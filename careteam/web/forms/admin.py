@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from careteam.domain.policy import Role
-from careteam.web.forms import options
+from careteam.web.forms import Form, options
 
 ROLE_LABELS = {
     Role.PATIENT: "Patient",
@@ -16,21 +15,21 @@ ROLE_LABELS = {
 }
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     role = SelectField("Role", choices=options((r.value, label) for r, label in ROLE_LABELS.items()))
 
 
-class PatientRecordForm(FlaskForm):
+class PatientRecordForm(Form):
     date_of_birth = DateField("Date of birth", validators=[Optional()])
 
 
-class AddTeamMemberForm(FlaskForm):
+class AddTeamMemberForm(Form):
     clinician_id = SelectField("Clinician", coerce=int, validators=[DataRequired("Choose a clinician.")])
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False  # a GET search form
 

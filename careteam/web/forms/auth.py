@@ -1,27 +1,27 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from careteam.domain.passwords import MAX_LENGTH, MIN_LENGTH
+from careteam.web.forms import Form
 
 _password_hint = f"At least {MIN_LENGTH} characters. A few unrelated words make a strong password."
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=4 * MAX_LENGTH)])
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     password = PasswordField("New password", description=_password_hint,
                              validators=[DataRequired(), Length(max=4 * MAX_LENGTH)])
     confirm = PasswordField("Repeat the new password",
                             validators=[DataRequired(), EqualTo("password", "The two passwords differ.")])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField("Current password", validators=[DataRequired()])
     new_password = PasswordField("New password", description=_password_hint,
                                  validators=[DataRequired(), Length(max=4 * MAX_LENGTH)])
@@ -29,6 +29,6 @@ class ChangePasswordForm(FlaskForm):
                             validators=[DataRequired(), EqualTo("new_password", "The two passwords differ.")])
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(Form):
     name = StringField("Token name", description="What will use it, e.g. \"clinic reporting script\".",
                        validators=[DataRequired(), Length(max=100)])

@@ -3,7 +3,6 @@ so the form class is built per request; ranges are checked again by the service.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import FloatField, IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -22,7 +21,7 @@ from careteam.domain.checkins import (
 )
 from careteam.domain.vocabulary import EFFECT_LABELS, RED_FLAG_LABELS
 from careteam.services.checkins import CheckinContext
-from careteam.web.forms import options
+from careteam.web.forms import Form, options
 
 REQUIRED_SCALE = "Please choose a number from 0 to 10."
 SCALE_FIELDS = ("pain_average", "pain_worst", "enjoyment_interference", "activity_interference",
@@ -87,7 +86,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class CheckinForm(FlaskForm):
+class CheckinForm(Form):
     pain_average = scale("What number best describes your pain on average this week?", required=True)
     pain_worst = scale("Your worst pain this week?", required=True)
     enjoyment_interference = scale("How much did pain interfere with your enjoyment of life?", required=True)

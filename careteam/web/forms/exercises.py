@@ -6,7 +6,6 @@ shown here only as min/max hints for browsers and phone keyboards.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, FloatField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
@@ -20,7 +19,7 @@ from careteam.domain.dosing import (
     SIDE_LABELS,
 )
 from careteam.domain.vocabulary import NEXT_DAY_LABELS
-from careteam.web.forms import options
+from careteam.web.forms import Form, options
 
 PAIN_CHOICES = [("", "Not noted")] + [
     (n, {0: "0 – no pain", 10: "10 – worst imaginable"}.get(n, str(n))) for n in range(11)
@@ -36,7 +35,7 @@ def _optional_int(value):
     return None if value in ("", None) else int(value)
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(Form):
     """Carries the prescription version the change is based on."""
 
     based_on_version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
@@ -47,7 +46,7 @@ class VersionedForm(FlaskForm):
         self.based_on_version.data = version
 
 
-class DoseForm(FlaskForm):
+class DoseForm(Form):
     sets = IntegerField("Sets", validators=[InputRequired("Enter the number of sets.")],
                         render_kw=_number(DOSE_LIMITS, "sets"))
     reps = IntegerField("Repetitions per set", validators=[InputRequired("Enter the repetitions per set.")],
@@ -79,7 +78,7 @@ class DoseChangeForm(DoseForm, VersionedForm):
     pass
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(Form):
     name = StringField("Exercise", validators=[InputRequired("Name the exercise."), Length(max=NAME_LENGTH)])
     instructions = TextAreaField("Instructions", validators=[Optional()], render_kw={"rows": 4},
                                  description="How to do it, in words the patient understands.")
@@ -104,7 +103,7 @@ class EndForm(VersionedForm):
                            render_kw={"rows": 2})
 
 
-class LogSessionForm(FlaskForm):
+class LogSessionForm(Form):
     performed_on = DateField("Day", validators=[InputRequired("Enter the day you did it.")])
     sets_done = IntegerField("Sets done", validators=[InputRequired("Enter the sets you did.")],
                              render_kw=_number(SESSION_LIMITS, "sets_done"))
@@ -116,7 +115,7 @@ class LogSessionForm(FlaskForm):
                              default="")
 
 
-class NextDayForm(FlaskForm):
+class NextDayForm(Form):
     response = RadioField("Back to your usual level within 24 hours?",
                           choices=options((r.value, label) for r, label in NEXT_DAY_LABELS.items()),
                           validators=[InputRequired("Choose yes, not yet or worse.")])

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from careteam.domain import exposure as rules
-from careteam.web.forms import options
+from careteam.web.forms import Form, options
 
 _SCALE = [InputRequired("Enter a number from 0 to 100."), NumberRange(0, 100, "Use a number from 0 to 100.")]
 _SCALE_INPUT = {"min": 0, "max": 100, "inputmode": "numeric"}
@@ -19,7 +18,7 @@ def _scale(label: str, description: str = "", required: bool = True) -> IntegerF
     return IntegerField(label, description=description, validators=validators, render_kw=_SCALE_INPUT)
 
 
-class ExposureItemForm(FlaskForm):
+class ExposureItemForm(Form):
     description = TextAreaField("Feared or avoided activity", validators=[
         DataRequired("Describe the activity."), Length(max=rules.DESCRIPTION_MAX)],
         description='For example "Lift a full laundry basket from the floor".')
@@ -38,7 +37,7 @@ class EditExposureItemForm(ExposureItemForm):
         self.version.data, self.version.raw_data = version, [str(version)]
 
 
-class AttemptForm(FlaskForm):
+class AttemptForm(Form):
     attempted_on = DateField("Date", validators=[DataRequired("Enter the date of the attempt.")])
     present = StringField("Who was there", validators=[Optional(), Length(max=rules.PRESENT_MAX)],
                           description='For example "alone" or "with Priya (physiotherapist)".')
@@ -64,6 +63,6 @@ class AttemptForm(FlaskForm):
         }
 
 
-class MasteryForm(FlaskForm):
+class MasteryForm(Form):
     reason = StringField("Reason", validators=[Optional(), Length(max=rules.REASON_MAX)],
                          description="Why the item counts as mastered (required to mark it).")

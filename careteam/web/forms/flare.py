@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from careteam.services.flare import REQUIRED_TEXT, TEXT_MAX
+from careteam.web.forms import Form
 
 _TEXT = [Optional(), Length(max=TEXT_MAX)]
 
@@ -16,7 +16,7 @@ def _required(name: str) -> list:
     return [DataRequired(REQUIRED_TEXT[name]), Length(max=TEXT_MAX)]
 
 
-class FlarePlanForm(FlaskForm):
+class FlarePlanForm(Form):
     based_on_version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     early_warning_signs = TextAreaField(
         "Early warning signs", validators=_TEXT,

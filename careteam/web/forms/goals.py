@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from careteam.domain.goals import STATUS_LABELS
 from careteam.services.goals import ACTIVITY_MAX, REASON_MAX
-from careteam.web.forms import options
+from careteam.web.forms import Form, options
 
 SCORE_HINT = "0 = unable to do it, 10 = able to do it as well as before the pain."
 
@@ -20,7 +19,7 @@ def _score_field(label: str, description: str = SCORE_HINT) -> IntegerField:
                                     NumberRange(0, 10, "Give a score from 0 to 10.")])
 
 
-class GoalForm(FlaskForm):
+class GoalForm(Form):
     activity = TextAreaField("Activity, in the person's own words",
                              validators=[DataRequired("Describe the activity."), Length(max=ACTIVITY_MAX)],
                              description="For example: sit through a 2-hour meeting; carry my grandson upstairs.")
@@ -49,12 +48,12 @@ class EditGoalForm(Versioned, GoalForm):
                          description="Optional. Shown in the record's timeline.")
 
 
-class GoalStatusForm(Versioned, FlaskForm):
+class GoalStatusForm(Versioned, Form):
     status = SelectField("New status", choices=options((s.value, label) for s, label in STATUS_LABELS.items()))
     reason = StringField("Reason", validators=[Optional(), Length(max=REASON_MAX)],
                          description="Optional. Shown in the record's timeline.")
 
 
-class GoalScoreForm(FlaskForm):
+class GoalScoreForm(Form):
     score = _score_field("Ability today (0–10)", description="")
     scored_on = DateField("Date", validators=[Optional()], description="Leave empty for today.")

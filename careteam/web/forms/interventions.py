@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from careteam.domain.vocabulary import KIND_LABELS, TIER_LABELS
 from careteam.services.interventions import DETAILS_MAX, NAME_MAX, REASON_MAX
-from careteam.web.forms import options
+from careteam.web.forms import Form, options
 
 TIER_HINT = ("Immediate relief: for a bad moment (heat, breathing). Stabilizing habit: part of the "
              "daily routine (pacing, sleep). Long-term modifier: changes things over months "
              "(exercise programme, CBT, medication).")
 
 
-class InterventionForm(FlaskForm):
+class InterventionForm(Form):
     name = StringField("Name", validators=[DataRequired("Give it a name."), Length(max=NAME_MAX)])
     tier = SelectField("Portfolio tier", description=TIER_HINT,
                        choices=options((t.value, label) for t, label in TIER_LABELS.items()))
@@ -45,7 +44,7 @@ class EditInterventionForm(InterventionForm):
         self.version.raw_data = [str(version)]
 
 
-class StopInterventionForm(FlaskForm):
+class StopInterventionForm(Form):
     stopped_on = DateField("Stopped on", validators=[DataRequired("Give the date it was stopped.")])
     reason = StringField("Why was it stopped?",
                          validators=[DataRequired("Say why it was stopped."), Length(max=REASON_MAX)])

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from careteam.services.notes import MAX_BODY_LENGTH, MAX_QUERY_LENGTH
 from careteam.services.questions import MAX_ANSWER_LENGTH, MAX_TEXT_LENGTH
-from careteam.web.forms import options
+from careteam.web.forms import Form, options
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     # Choices are the visibilities the writer may use; the view sets them.
     visibility = SelectField("Who may read this note")
     body = TextAreaField("Note", validators=[DataRequired("Write the note."), Length(max=MAX_BODY_LENGTH)])
 
 
-class AddendumForm(FlaskForm):
+class AddendumForm(Form):
     body = TextAreaField(
         "Correction",
         description="The note itself stays as it was; the correction is shown under it, to the same readers.",
@@ -25,7 +24,7 @@ class AddendumForm(FlaskForm):
     )
 
 
-class NoteSearchForm(FlaskForm):
+class NoteSearchForm(Form):
     class Meta:
         csrf = False  # a GET search form
 
@@ -36,7 +35,7 @@ class NoteSearchForm(FlaskForm):
         self.visibility.choices = options([("", "All notes I may read")] + labelled)
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     text = TextAreaField(
         "Your question",
         description="It stays on the list until someone marks it answered.",
@@ -44,5 +43,5 @@ class QuestionForm(FlaskForm):
     )
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     answer = TextAreaField("Answer (optional)", validators=[Optional(), Length(max=MAX_ANSWER_LENGTH)])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -11,18 +10,18 @@ from careteam.domain import graded_activity as activity_rules
 from careteam.domain.protocols import DESCRIPTION_LENGTH, NAME_LENGTH
 from careteam.domain.vocabulary import TIER_LABELS, Tier
 from careteam.services.protocols import REASON_LENGTH, Selection
-from careteam.web.forms import options
+from careteam.web.forms import Form, options
 
 NO_PLAN = 0
 
 
-class ApplyTemplateForm(FlaskForm):
+class ApplyTemplateForm(Form):
     reason = StringField(
         "Reason", validators=[Optional(), Length(max=REASON_LENGTH)],
         description="Optional. The record's timeline shows it with the change.")
 
 
-class SaveTemplateForm(FlaskForm):
+class SaveTemplateForm(Form):
     name = StringField("Template name", validators=[DataRequired("Give the template a name."), Length(max=NAME_LENGTH)],
                        description="Every clinician in the clinic sees it: no patient names.")
     description = TextAreaField("What it is for", validators=[Optional(), Length(max=DESCRIPTION_LENGTH)],
