@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
 from careteam.domain.policy import Action, Part, Role
@@ -83,7 +83,15 @@ def register_templating(app: Flask) -> None:
     def main_nav() -> list[tuple[str, str]]:
         if not current_user.is_authenticated:
             return []
-        return [(e, label) for e, label in MAIN_NAV[Role(current_user.role)] if e in current_app.view_functions]
+        """(url, label, is current) for the signed-in person's menu. The current item is the one
+        whose address is the longest prefix of this page's, so a page under it (an account's
+        detail, a form's answer) keeps its place in the menu."""
+        items = [(url_for(e), label) for e, label in MAIN_NAV[Role(current_user.role)]
+                 if e in current_app.view_functions]
+        path = request.path.rstrip("/") + "/"
+        under = [url for url, _ in items if path.startswith(url.rstrip("/") + "/")]
+        current = max(under, key=len, default=None)
+        return [(url, label, url == current) for url, label in items]
 
     @app.template_global()
     def role_label(role: str) -> str:
