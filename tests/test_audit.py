@@ -113,3 +113,17 @@ def test_admin_audit_view_filters(app, clinic, login_as):
     assert clinic.physician.email.encode() in by_user and clinic.outside_psych.email.encode() not in by_user
     assert b"No events match." in admin.get("/admin/audit?since=2000-01-01&until=2000-01-02").data
     assert b"No events match." in admin.get(f"/admin/audit?patient_id={clinic.record_b.id}").data
+
+
+@pytest.mark.parametrize("query, message", [
+    ("since=2026-13-01&user_email={email}", "Not a valid date value."),
+    ("patient_id=abc&user_email={email}", "A patient id is a number."),
+])
+def test_a_bad_filter_lists_nothing_instead_of_everything(clinic, login_as, query, message):
+    """A filter that cannot be applied must not quietly show the whole unfiltered trail."""
+    login_as(clinic.outside_psych).get(f"/patients/{clinic.record_a.id}")
+    response = login_as(clinic.admin).get("/admin/audit?" + query.format(email=clinic.physician.email))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in html
+    assert "Correct the filters above" in html and clinic.outside_psych.email not in html
+    assert f'value="{clinic.physician.email}"' in html  # what was typed stays

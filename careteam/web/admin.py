@@ -132,17 +132,18 @@ def patients_list():
 def audit():
     form = AuditFilterForm(request.args)
     form.action.choices = options([("", "Any")] + [(a, a) for a in audit_log.known_actions(actor())])
-    filters = audit_log.AuditFilter()
-    if form.validate():
-        patient_id = (form.patient_id.data or "").strip()
-        filters = audit_log.AuditFilter(
-            user_email=form.user_email.data or "",
-            patient_id=int(patient_id) if patient_id.isdigit() else None,
-            action=form.action.data or "",
-            outcome=form.outcome.data or "",
-            since=form.since.data,
-            until=form.until.data,
-        )
+    if not form.validate():
+        # Listing the unfiltered trail under filters that were not applied would mislead.
+        return render_template("admin/audit.html", form=form, page=None, args={}), 422
+    patient_id = (form.patient_id.data or "").strip()
+    filters = audit_log.AuditFilter(
+        user_email=form.user_email.data or "",
+        patient_id=int(patient_id) if patient_id else None,
+        action=form.action.data or "",
+        outcome=form.outcome.data or "",
+        since=form.since.data,
+        until=form.until.data,
+    )
     page = audit_log.search(actor(), filters, request.args.get("page", 1, type=int))
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("admin/audit.html", form=form, page=page, args=args)

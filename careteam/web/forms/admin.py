@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from wtforms import DateField, EmailField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from careteam.domain.policy import Role
 from careteam.web.forms import Form, options
@@ -34,7 +34,8 @@ class AuditFilterForm(Form):
         csrf = False  # a GET search form
 
     user_email = StringField("User e-mail contains", validators=[Optional(), Length(max=254)])
-    patient_id = StringField("Patient id", validators=[Optional(), Length(max=12)])
+    patient_id = StringField("Patient id", validators=[Optional(), Length(max=12),
+                                                       Regexp(r"^\s*\d+\s*$", message="A patient id is a number.")])
     action = SelectField("Action", choices=options([("", "Any")]), default="", validate_choice=False)
     outcome = SelectField("Outcome", default="", choices=options([("", "Any"), ("success", "success"),
                                                                   ("failure", "failure"), ("denied", "denied")]))
