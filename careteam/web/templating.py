@@ -40,6 +40,28 @@ MAIN_NAV: dict[Role, list[tuple[str, str]]] = {
     ],
 }
 
+# "Who accessed my record" in the patient's words rather than the audit trail's.
+ACCESS_VERBS = {  # action: (done, refused)
+    "read": ("Viewed", "view"), "create": ("Added", "add"), "update": ("Changed", "change"),
+    "delete": ("Deleted", "delete"), "export": ("Downloaded", "download"), "access": ("Opened", "open"),
+    "acknowledge": ("Acknowledged", "acknowledge"), "apply": ("Applied", "apply"),
+    "add_member": ("Added to", "add to"), "remove_member": ("Removed from", "remove from"),
+    "start": ("Started", "start"), "stop": ("Stopped", "stop"), "end": ("Ended", "end"),
+}
+ACCESS_OBJECTS = {
+    "patient": "record", "dashboard": "record overview", "weekly_checkin": "check-in",
+    "summary_pdf": "handover PDF", "summary": "handover summary", "red_flag_alert": "red-flag alert",
+    "ledger": "what-helped list", "care_team_member": "care team", "access_log": "this access list",
+}
+
+
+def access_words(action: str, object_type: str | None, outcome: str = "success") -> str:
+    done, refused = ACCESS_VERBS.get(action, (action.replace("_", " ").capitalize(), action.replace("_", " ")))
+    verb = f"Tried to {refused}" if outcome == "denied" else done
+    thing = ACCESS_OBJECTS.get(object_type or "", (object_type or "").replace("_", " "))
+    return f"{verb} {thing}".strip()
+
+
 ROLE_NAMES = {
     "patient": "Patient",
     "physician": "Physician",
@@ -92,6 +114,8 @@ def register_templating(app: Flask) -> None:
         under = [url for url, _ in items if path.startswith(url.rstrip("/") + "/")]
         current = max(under, key=len, default=None)
         return [(url, label, url == current) for url, label in items]
+
+    app.add_template_global(access_words)
 
     @app.template_global()
     def role_label(role: str) -> str:
