@@ -584,3 +584,42 @@ def test_the_templates_tab_costs_the_same_however_big_the_plan(app, clinic, logi
         db.session.commit()
         add_saved_template(clinic.physio.id, "Saved", "saved", graded_activity=ACTIVITY)
     assert queries() == small
+
+
+# --- Applying a template twice ------------------------------------------------------------------
+
+
+def test_applying_a_template_again_needs_saying_so_in_the_api(app, api, clinic):
+    url = f"{api_record(clinic)}/protocols/micro-pacing/apply"
+    assert api.physio.post(url, json={}).status_code == 201
+    after_first = created_counts(app, clinic.record_a.id)
+    refused = api.physician.post(url, json={"reason": "Again?"})
+    assert refused.status_code == 422
+    message = refused.get_json()["errors"]["again"][0]
+    assert "Micro-pacing was applied to this record on" in message and "by Pat Physio" in message
+    assert created_counts(app, clinic.record_a.id) == after_first  # nothing doubled
+    assert api.physician.post(url, json={"again": True}).status_code == 201
+    assert created_counts(app, clinic.record_a.id)["interventions"] == 2 * after_first["interventions"]
+
+
+def test_another_patient_or_template_is_not_an_earlier_apply(api, clinic):
+    assert api.physio.post(f"{api_record(clinic)}/protocols/micro-pacing/apply", json={}).status_code == 201
+    assert api.physio.post(f"{api_record(clinic)}/protocols/daily-3-step-reset/apply", json={}).status_code == 201
+    assert api.physio.post(f"{api_record(clinic, 'record_b')}/protocols/micro-pacing/apply", json={}).status_code == 201
+
+
+def test_the_page_warns_and_asks_before_applying_again(app, clinic, login_as):
+    client = login_as(clinic.physio)
+    url = f"{record(clinic)}/protocols/micro-pacing/apply"
+    first = client.get(url).get_data(as_text=True)
+    assert "Already applied" not in first and 'name="again"' not in first
+    assert client.post(url, data={}).status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "Already applied" in page and "by Pat Physio" in page and 'name="again"' in page
+    before = created_counts(app, clinic.record_a.id)
+    refused = client.post(url, data={"reason": "Second round"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Applying it again adds its items a second time" in html
+    assert 'value="Second round"' in html and created_counts(app, clinic.record_a.id) == before
+    assert client.post(url, data={"reason": "Second round", "again": "y"}).status_code == 302
+    assert created_counts(app, clinic.record_a.id)["interventions"] > before["interventions"]

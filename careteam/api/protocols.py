@@ -29,6 +29,9 @@ blp = api_blueprint("api_protocols", __name__, "Protocol templates.")
 class ApplyIn(InputSchema):
     reason = fields.Str(load_default="", validate=validate.Length(max=REASON_LENGTH),
                         metadata={"description": "Why, for the timeline; also the first doses' reason."})
+    again = fields.Bool(load_default=False, metadata={"description": (
+        "Apply a template that was applied to this record before (its items are added a second time); "
+        "without it that answers 422.")})
 
 
 def _ids() -> fields.List:
@@ -165,4 +168,4 @@ class ApplyTemplate(MethodView):
     @blp.response(201, AppliedOut)
     def post(self, data, patient_id: int, slug: str):
         """Create what the template describes on the record, starting today: all of it, or nothing."""
-        return protocols.apply(actor(), patient_id, slug, data["reason"])
+        return protocols.apply(actor(), patient_id, slug, data["reason"], data["again"])

@@ -30,6 +30,7 @@ from careteam.domain.policy import Action, Part, may_use_protocol_templates
 from careteam.domain.vocabulary import TIER_LABELS, ActivityMode, Tier
 from careteam.extensions import db
 from careteam.models import (
+    AuditEvent,
     ExerciseDose,
     ExercisePrescription,
     GradedActivityPlan,
@@ -231,12 +232,34 @@ def templates_for_patient(actor: User, patient_id: int) -> list[TemplateInfo]:
 
 
 @dataclass(frozen=True)
+class EarlierApply:
+    """When and by whom this template was last applied to this record."""
+
+    at: datetime
+    by: str
+
+
+def _earlier_apply(patient_id: int, slug: str) -> EarlierApply | None:
+    """From the audit trail, which records every successful apply with the template's slug."""
+    row = db.session.execute(
+        select(AuditEvent.occurred_at, User.name)
+        .join(User, User.id == AuditEvent.user_id)
+        .where(AuditEvent.patient_id == patient_id, AuditEvent.action == "apply",
+               AuditEvent.object_type == PROTOCOL, AuditEvent.object_id == slug, AuditEvent.outcome == "success")
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    return EarlierApply(row.occurred_at, row.name) if row else None
+
+
+@dataclass(frozen=True)
 class Preview:
     """Exactly what applying would create, for the confirmation page."""
 
     patient: Patient
     info: TemplateInfo
     starts_on: date
+    earlier: EarlierApply | None = None
 
     @property
     def template(self) -> rules.Template:
@@ -251,7 +274,7 @@ class Preview:
 def preview(actor: User, patient_id: int, slug: str) -> Preview:
     patient = _patient_for_templates(actor, patient_id, "read")
     info = _find(slug, _refusal_on_record(actor, patient.id))
-    return Preview(patient, info, clock.today())
+    return Preview(patient, info, clock.today(), _earlier_apply(patient.id, slug))
 
 
 # --- Applying -----------------------------------------------------------------------------------
@@ -277,14 +300,21 @@ def _clean_reason(reason: str | None) -> str:
     return reason
 
 
-def apply(actor: User, patient_id: int, slug: str, reason: str = "") -> Applied:
-    """Create what the template describes on the patient's record, starting today."""
+def apply(actor: User, patient_id: int, slug: str, reason: str = "", again: bool = False) -> Applied:
+    """Create what the template describes on the patient's record, starting today. A template
+    applied before is applied again only when asked (`again`): its items would be doubled."""
     patient = _patient_for_templates(actor, patient_id, "apply")
     info = _find(slug, lambda _template: None)
     template = info.template
     for part in template.parts:  # all of them before anything is created: all or nothing
         authorize(actor, patient.id, part, Action.WRITE, object_type=PROTOCOL, object_id=slug)
     reason = _clean_reason(reason)
+    earlier = _earlier_apply(patient.id, slug)
+    if earlier and not again:
+        raise InvalidInput({"again": (
+            f"{template.name} was applied to this record on {earlier.at.astimezone(clock.zone()):%-d %b %Y} "
+            f"by {earlier.by}. "
+            "Applying it again adds its items a second time; confirm that this is what you want.")})
     today, because = clock.today(), _because(template, reason)
     applied = Applied(
         template,

@@ -84,7 +84,7 @@ def apply(patient_id: int, slug: str):
     form = ApplyTemplateForm()
     if form.validate_on_submit():
         try:
-            applied = protocols.apply(user, patient_id, slug, form.reason.data)
+            applied = protocols.apply(user, patient_id, slug, form.reason.data, form.again.data)
         except InvalidInput as error:
             show_service_errors(form, error)
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from careteam.domain import dosing
@@ -19,6 +19,7 @@ class ApplyTemplateForm(Form):
     reason = StringField(
         "Reason", validators=[Optional(), Length(max=REASON_LENGTH)],
         description="Optional. The record's timeline shows it with the change.")
+    again = BooleanField("Yes, apply it again: add its items a second time")
 
 
 class SaveTemplateForm(Form):
