@@ -17,6 +17,7 @@ from __future__ import annotations
 from flask import g, has_request_context, request
 from sqlalchemy import event
 
+
 def configure(engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):

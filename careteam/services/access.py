@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import g, has_request_context
 from sqlalchemy import Select, and_, select
 
+from careteam import sqlite
 from careteam.domain.policy import (
     CLINICIAN_ROLES,
     Action,
@@ -14,7 +15,6 @@ from careteam.domain.policy import (
     Role,
     decide,
 )
-from careteam import sqlite
 from careteam.extensions import db
 from careteam.models import CareTeamMember, Patient, User
 from careteam.services import audit

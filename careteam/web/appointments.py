@@ -28,7 +28,8 @@ def _page(patient_id: int, form: AppointmentForm | None = None, status: int = 20
     can_write = access.may(user, patient_id, Part.APPOINTMENTS, Action.WRITE)
     if can_write:
         form = form or AppointmentForm(formdata=None, clinician_id=user.id, day=clock.today())
-        form.clinician_id.choices = options((c.id, f"{c.name} ({ROLE_LABELS.get(c.role, c.role)})") for c in appointments.team_clinicians(patient.id))
+        form.clinician_id.choices = options((c.id, f"{c.name} ({ROLE_LABELS.get(c.role, c.role)})")
+                                            for c in appointments.team_clinicians(patient.id))
     return render_template("appointments/index.html", patient=patient, items=items, form=form if can_write else None,
                            action_form=ActionForm(), now=clock.now()), status
 
