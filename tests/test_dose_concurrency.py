@@ -11,8 +11,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import delete, event, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, select, update
 
 from careteam import create_app
 from careteam.domain.policy import Role
@@ -21,6 +20,7 @@ from careteam.models import ApiToken, CareTeamMember, ExerciseDose, ExercisePres
 from tests import factories
 from tests.conftest import make_config
 from tests.support.exercises import add_prescription
+from tests.support.race import two_clients_at_once
 
 DOSE = {"sets": 3, "reps": 12, "sessions_per_week": 4, "reason": "Progressing"}
 
@@ -53,33 +53,14 @@ def race_setup(database_url):
 def test_two_concurrent_dose_changes_end_with_exactly_one_winner(database_url, race_setup):
     setup_app, patient_id, prescription_id, tokens = race_setup
     url = f"/api/v1/patients/{patient_id}/exercises/{prescription_id}"
-    both_read, both_checked = threading.Barrier(2, timeout=20), threading.Barrier(2, timeout=20)
-    results: dict[int, tuple[int, dict]] = {}
+    both_read = threading.Barrier(2, timeout=20)
 
-    def hold_until_both_write(session, _context, _instances):
-        if any(isinstance(obj, ExerciseDose) for obj in session.new):
-            both_checked.wait()
-
-    def physio(n: int) -> None:
-        app = create_app(make_config(database_url))
-        client = factories.JsonClient(app.test_client(), tokens[n])
+    def change_the_dose(client, n: int):
         version = client.get(url).get_json()["version"]
         both_read.wait()
-        response = client.post(f"{url}/doses", json={"based_on_version": version, **DOSE, "reps": 12 + n})
-        results[n] = (response.status_code, response.get_json())
-        with app.app_context():
-            db.engine.dispose()
+        return client.post(f"{url}/doses", json={"based_on_version": version, **DOSE, "reps": 12 + n})
 
-    event.listen(Session, "before_flush", hold_until_both_write)
-    try:
-        threads = [threading.Thread(target=physio, args=(n,)) for n in (0, 1)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-    finally:
-        event.remove(Session, "before_flush", hold_until_both_write)
-
+    results = two_clients_at_once(database_url, tokens, ExerciseDose, change_the_dose)
     statuses = sorted(status for status, _ in results.values())
     assert statuses == [201, 409], results
     winner = next(body for status, body in results.values() if status == 201)

@@ -3,12 +3,10 @@ flare days; access per role, validation, audit and timeline, query counts."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import delete, event, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, select, update
 
 from careteam import create_app
 from careteam.domain.policy import Role
@@ -30,6 +28,7 @@ from careteam.services.errors import Conflict
 from tests import factories
 from tests.conftest import make_config
 from tests.support.exposure import add_flare_day, add_flare_plan, add_intervention
+from tests.support.race import two_clients_at_once
 
 TEAM = ("patient_a", "physician", "physio", "psych")
 OUTSIDERS = ("patient_b", "physician_b", "outside_physician", "outside_physio", "outside_psych", "admin")
@@ -177,31 +176,11 @@ def test_two_concurrent_first_plans_end_with_exactly_one_winner(database_url, ra
     (patient_id, version) decides, and the loser gets 409 with the winner's plan, never a 500."""
     setup_app, patient_id, tokens = race_setup
     url = f"/api/v1/patients/{patient_id}/flare-plan"
-    both_checked = threading.Barrier(2, timeout=20)
-    results: dict[int, tuple[int, dict]] = {}
 
-    def hold_until_both_insert(session, _context, _instances):
-        if any(isinstance(obj, FlarePlan) for obj in session.new):
-            both_checked.wait()
+    def first_plan(client, n: int):
+        return client.put(url, json={"based_on_version": 0, **PLAN, "minimum_activity": f"Walk {n + 5} min"})
 
-    def clinician(n: int) -> None:
-        app = create_app(make_config(database_url))
-        client = factories.JsonClient(app.test_client(), tokens[n])
-        response = client.put(url, json={"based_on_version": 0, **PLAN, "minimum_activity": f"Walk {n + 5} min"})
-        results[n] = (response.status_code, response.get_json())
-        with app.app_context():
-            db.engine.dispose()
-
-    event.listen(Session, "before_flush", hold_until_both_insert)
-    try:
-        threads = [threading.Thread(target=clinician, args=(n,)) for n in (0, 1)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-    finally:
-        event.remove(Session, "before_flush", hold_until_both_insert)
-
+    results = two_clients_at_once(database_url, tokens, FlarePlan, first_plan)
     assert sorted(status for status, _ in results.values()) == [200, 409], results
     winner = next(body for status, body in results.values() if status == 200)
     loser = next(body for status, body in results.values() if status == 409)
