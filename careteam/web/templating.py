@@ -79,6 +79,7 @@ class RecordTab:
     order: int
     action: Action = Action.READ
     roles: frozenset[Role] | None = None  # only for these roles, besides the part's policy
+    own_label: str | None = None  # what the patient reads on their own record, if it differs
 
 
 # The tabs of a patient's record, sorted by `order`; each shows only to whoever may read its
@@ -86,7 +87,8 @@ class RecordTab:
 RECORD_TABS: list[RecordTab] = [
     RecordTab("patients.record", "Overview", Part.RECORD, 10),
     RecordTab("patients.team", "Care team", Part.TEAM, 120),
-    RecordTab("patients.access_log", "Who accessed this record", Part.ACCESS_LOG, 130),
+    RecordTab("patients.access_log", "Who accessed this record", Part.ACCESS_LOG, 130,
+              own_label="Who accessed my record"),
 ]
 
 

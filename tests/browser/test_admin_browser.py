@@ -565,7 +565,7 @@ def test_patient_sees_that_her_physician_just_opened_her_record(live_server, pag
     with another_browser(browser) as hers:
         sign_in(hers, base, MARIA)
         expect(hers.get_by_role("heading", level=1)).to_have_text("Maria Lopez")
-        hers.get_by_role("navigation", name="Record").get_by_role("link", name="Who accessed this record").click()
+        hers.get_by_role("navigation", name="Record").get_by_role("link", name="Who accessed my record").click()
         expect(hers).to_have_url(f"{base}/patients/{maria}/access-log")
         expect(hers.get_by_role("heading", name="Who accessed my record")).to_be_visible()
         rows = hers.locator("tbody tr")
