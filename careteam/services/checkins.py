@@ -3,6 +3,7 @@ submissions race), and the audited reads for the patient and the team."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -393,35 +394,43 @@ def _set_values(checkin: WeeklyCheckin, values: CheckinValues) -> None:
     checkin.red_flags = [flag.value for flag in rules.ordered_flags(values.red_flags)]
 
 
-def _replace_ratings(checkin: WeeklyCheckin, values: CheckinValues) -> None:
-    """The check-in's ratings become exactly the submitted ones (PUT semantics)."""
-    current = {r.intervention_id: r for r in checkin.effect_ratings}
-    wanted = {e.intervention_id: e for e in values.ratings}
-    for intervention_id, row in current.items():
-        if intervention_id not in wanted:
-            checkin.effect_ratings.remove(row)
-    for intervention_id, entry in wanted.items():
-        row = current.get(intervention_id)
+def _sync(current: dict, wanted: dict, remove: Callable, create: Callable, update: Callable) -> None:
+    """Make the rows in `current` exactly the `wanted` entries, both keyed alike (PUT semantics):
+    remove what is no longer wanted, create what is new, update the rest."""
+    for key, row in current.items():
+        if key not in wanted:
+            remove(row)
+    for key, entry in wanted.items():
+        row = current.get(key)
         if row is None:
-            checkin.effect_ratings.append(EffectRating(intervention_id=intervention_id, rating=entry.rating,
-                                                       days_used=entry.days_used))
+            create(key, entry)
         else:
-            row.rating, row.days_used = entry.rating, entry.days_used
+            update(row, entry)
+
+
+def _replace_ratings(checkin: WeeklyCheckin, values: CheckinValues) -> None:
+    def create(intervention_id: int, entry) -> None:
+        checkin.effect_ratings.append(EffectRating(intervention_id=intervention_id, rating=entry.rating,
+                                                   days_used=entry.days_used))
+
+    def update(row: EffectRating, entry) -> None:
+        row.rating, row.days_used = entry.rating, entry.days_used
+
+    _sync({r.intervention_id: r for r in checkin.effect_ratings}, {e.intervention_id: e for e in values.ratings},
+          checkin.effect_ratings.remove, create, update)
 
 
 def _replace_exercise_counts(checkin: WeeklyCheckin, values: CheckinValues) -> None:
-    current = {c.prescription_id: c for c in checkin.exercise_counts}
-    wanted = {e.prescription_id: e for e in values.exercise_counts}
-    for prescription_id, row in current.items():
-        if prescription_id not in wanted:
-            checkin.exercise_counts.remove(row)
-    for prescription_id, entry in wanted.items():
-        row = current.get(prescription_id)
-        if row is None:
-            checkin.exercise_counts.append(CheckinExerciseCount(prescription_id=prescription_id,
-                                                                sessions_done=entry.sessions_done))
-        else:
-            row.sessions_done = entry.sessions_done
+    def create(prescription_id: int, entry) -> None:
+        checkin.exercise_counts.append(CheckinExerciseCount(prescription_id=prescription_id,
+                                                            sessions_done=entry.sessions_done))
+
+    def update(row: CheckinExerciseCount, entry) -> None:
+        row.sessions_done = entry.sessions_done
+
+    _sync({c.prescription_id: c for c in checkin.exercise_counts},
+          {e.prescription_id: e for e in values.exercise_counts},
+          checkin.exercise_counts.remove, create, update)
 
 
 def _replace_goal_scores(actor: User, checkin: WeeklyCheckin, window: WeekWindow, values: CheckinValues,
@@ -429,18 +438,17 @@ def _replace_goal_scores(actor: User, checkin: WeeklyCheckin, window: WeekWindow
     current = {} if created else {
         s.goal_id: s for s in db.session.scalars(select(GoalScore).where(GoalScore.checkin_id == checkin.id))
     }
-    wanted = {e.goal_id: e for e in values.goal_scores}
     scored_on = min(window.week_end, clock.today())
-    for goal_id, row in current.items():
-        if goal_id not in wanted:
-            db.session.delete(row)
-    for goal_id, entry in wanted.items():
-        row = current.get(goal_id)
-        if row is None:
-            db.session.add(GoalScore(goal_id=goal_id, score=entry.score, scored_on=scored_on,
-                                     checkin_id=checkin.id, scored_by_id=actor.id))
-        elif row.score != entry.score:
+
+    def create(goal_id: int, entry) -> None:
+        db.session.add(GoalScore(goal_id=goal_id, score=entry.score, scored_on=scored_on,
+                                 checkin_id=checkin.id, scored_by_id=actor.id))
+
+    def update(row: GoalScore, entry) -> None:
+        if row.score != entry.score:
             row.score, row.scored_on, row.scored_by_id = entry.score, scored_on, actor.id
+
+    _sync(current, {e.goal_id: e for e in values.goal_scores}, db.session.delete, create, update)
 
 
 def _save_question(actor: User, patient_id: int, checkin: WeeklyCheckin, text: str, created: bool) -> None:
