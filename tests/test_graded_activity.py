@@ -13,7 +13,7 @@ from careteam.demo.activity import HOLD_REASON, add_activity_history
 from careteam.extensions import db
 from careteam.models import ActivityLog, AuditEvent, Patient, QuotaDecision, RecordEvent, User
 from careteam.services import clock
-from careteam.services import graded_activity as activity
+from careteam.services import activity_progress
 from tests.support.activity import add_decision, add_plan, add_session, add_started_plan, plan_version
 
 NEW_PLAN = {"activity": "Walking", "unit": "minutes", "mode": "symptom_guided", "increment": 2,
@@ -162,20 +162,20 @@ def test_only_symptom_guided_worse_answers_notify_the_physiotherapist(app, api, 
 
 
 def test_todays_quota_is_the_latest_decision_or_the_start(app, clinic, ctx, started):
-    assert activity.today_quota(clinic.record_a.id)[0].quota == 12
+    assert activity_progress.today_quota(clinic.record_a.id)[0].quota == 12
     add_decision(started, clinic.physio.id, 16, suggested_quota=14, reason="Felt easy")
     add_decision(started, clinic.psych.id, 14)
-    [today] = activity.today_quota(clinic.record_a.id)
+    [today] = activity_progress.today_quota(clinic.record_a.id)
     assert (today.quota, today.phrase, today.question, today.done_today) == (14, "14 minutes of walking", None, None)
 
 
 def test_today_quota_asks_the_next_day_question_and_counts_todays_logs(app, clinic, ctx, started):
     add_plan(clinic.record_a.id, clinic.physio.id, activity="Stairs")  # not started: not on Today
     asked = add_session(started, clinic.patient_a.id, 12, days_ago=1)
-    [today] = activity.today_quota(clinic.record_a.id)
+    [today] = activity_progress.today_quota(clinic.record_a.id)
     assert (today.question.log_id, today.question.phrase) == (asked, "12 minutes of walking")
     add_session(started, clinic.patient_a.id, 12, done=10, days_ago=0)
-    [today] = activity.today_quota(clinic.record_a.id)
+    [today] = activity_progress.today_quota(clinic.record_a.id)
     assert today.done_today == 10 and today.question.log_id == asked  # today's is asked about tomorrow
 
 
@@ -469,9 +469,9 @@ def test_bulk_loaders_use_a_fixed_number_of_queries(app, clinic, ctx, count_quer
                   sessions)
         db.session.expunge_all()
         with count_queries() as progress_queries:
-            progress = activity.activity_progress(clinic.record_a.id)
+            progress = activity_progress.activity_progress(clinic.record_a.id)
         with count_queries() as today_queries:
-            today = activity.today_quota(clinic.record_a.id)
+            today = activity_progress.today_quota(clinic.record_a.id)
         assert len(today) == len(progress)
         counts.append((len(progress_queries), len(today_queries)))
     assert sum(len(p.quota_sessions) for p in progress) == 2 * 1 + 2 * 30
@@ -543,7 +543,7 @@ def test_clinician_accepts_the_suggestion_on_the_page(app, clinic, login_as, sta
     response = client.post(page_url(clinic, f"/{started}/accept"), data={"accept-version": "1", "accept-quota": "14"})
     assert response.status_code == 302
     with app.app_context():
-        assert activity.today_quota(clinic.record_a.id)[0].quota == 14
+        assert activity_progress.today_quota(clinic.record_a.id)[0].quota == 14
     physician = login_as(clinic.physician).get(page_url(clinic, f"/{started}")).get_data(as_text=True)
     assert "Suggested next quota" in physician and "Accept:" not in physician
 
@@ -616,7 +616,7 @@ def test_the_today_partial_logs_and_asks(app, clinic, login_as, started):
     with app.app_context():
         add_session(started, clinic.patient_a.id, 12)
     with app.test_request_context("/today"):
-        html = render_template("activity/_today.html", today_quota=activity.today_quota(clinic.record_a.id))
+        html = render_template("activity/_today.html", today_quota=activity_progress.today_quota(clinic.record_a.id))
     assert "12 minutes of walking" in html and "Yesterday you did 12 minutes of walking." in html
     assert 'name="next" value="/today"' in html and 'name="log-done" value="12"' in html
     with app.test_request_context("/today"):
@@ -632,8 +632,8 @@ def test_the_today_partial_logs_and_asks(app, clinic, login_as, started):
 
 def test_the_chart_shows_quota_dashed_and_done_solid(app, clinic, ctx, started):
     add_session(started, clinic.patient_a.id, 12, done=10)
-    [progress] = activity.activity_progress(clinic.record_a.id)
-    svg = str(activity.progress_chart(progress))
+    [progress] = activity_progress.activity_progress(clinic.record_a.id)
+    svg = str(activity_progress.progress_chart(progress))
     assert 'stroke-dasharray="5 4"' in svg and "Quota" in svg and "Done" in svg
     assert [p.quota for p in progress.points] == [None, None, None, 12]  # baseline sessions first
 
@@ -651,7 +651,7 @@ def test_demo_history_is_a_walking_plan_in_progress(app, clinic, ctx):
     users = {"physiotherapist": db.session.get(User, clinic.physio.id)}
     add_activity_history(users, {"patient_a": db.session.get(Patient, clinic.record_a.id)}, clock.today())
     db.session.commit()
-    [walking] = activity.activity_progress(clinic.record_a.id)
+    [walking] = activity_progress.activity_progress(clinic.record_a.id)
     assert (walking.status, walking.start_quota, walking.baseline.sessions) == ("active", 12, 3)
     assert walking.current_quota > walking.start_quota
     assert walking.question.performed_on == clock.today() - timedelta(days=1)  # waiting for today's answer

@@ -12,13 +12,14 @@ from careteam.domain.graded_activity import ActivityUnit, SuggestionKind
 from careteam.domain.vocabulary import ActivityMode, IncrementEvery, NextDayResponse, values
 from careteam.services import clock
 from careteam.services import graded_activity as activity
+from careteam.services.activity_progress import PlanStatus, progress_of
 from careteam.web.login import actor
 
 blp = api_blueprint("api_activity", __name__, "Graded-activity plans.")
 
 AMOUNT_DOC = "In the plan's unit, a whole number of its step (minutes and reps 1, metres 10, steps 100)."
-STATUSES = [activity.PlanStatus.BASELINE, activity.PlanStatus.READY, activity.PlanStatus.ACTIVE,
-            activity.PlanStatus.ENDED]
+STATUSES = [PlanStatus.BASELINE, PlanStatus.READY, PlanStatus.ACTIVE,
+            PlanStatus.ENDED]
 
 
 def _amount(description: str = AMOUNT_DOC, **kwargs):
@@ -180,7 +181,7 @@ class ActivityPlanConflictOut(Schema):
 
 def _detail(plan) -> Extended:
     """A plan just changed by the caller: its state with logs and decisions."""
-    return Extended(activity.progress_of(plan, clock.today()), logs=plan.logs, decisions=plan.decisions)
+    return Extended(progress_of(plan, clock.today()), logs=plan.logs, decisions=plan.decisions)
 
 
 @blp.route("/<int:patient_id>/activity-plans")

@@ -18,9 +18,10 @@ from sqlalchemy.orm import selectinload
 from careteam.domain.policy import Action, Part, allowed, readable_note_visibilities
 from careteam.extensions import db
 from careteam.models import CareTeamMember, FlarePlan, Patient, Question, RecordEvent, RedFlagAlert, User
-from careteam.services import audit, clock, exercises, exposure, flare, goals, graded_activity, ledger, notes
+from careteam.services import audit, clock, exercises, exposure, flare, goals, ledger, notes
 from careteam.services import questions, timeline
 from careteam.services.access import authorize, relation_to
+from careteam.services.activity_progress import PlanProgress, activity_progress
 from careteam.summary.trends import WeekPoint, last_weeks, trend_chart
 
 TREND_WEEKS = 12
@@ -42,7 +43,7 @@ class Dashboard:
     recent_notes: list[notes.NoteThread] = field(default_factory=list)
     changes: list[RecordEvent] = field(default_factory=list)
     programme: exercises.Programme | None = None
-    activity: list[graded_activity.PlanProgress] = field(default_factory=list)
+    activity: list[PlanProgress] = field(default_factory=list)
     exposure: exposure.ExposureProgress | None = None
     flare_plan: FlarePlan | None = None
 
@@ -111,7 +112,7 @@ def build(actor: User, patient_id: int) -> Dashboard:
     if Part.EXERCISE_DOSES in readable:
         board.programme = exercises.current_programme(patient.id, today - timedelta(weeks=ADHERENCE_WEEKS), today)
     if Part.GRADED_ACTIVITY in readable:
-        board.activity = [p for p in graded_activity.activity_progress(patient.id) if p.ended_on is None]
+        board.activity = [p for p in activity_progress(patient.id) if p.ended_on is None]
     if Part.EXPOSURE in readable:
         board.exposure = exposure.exposure_progress(patient.id)
     if Part.FLARE_PLAN in readable:

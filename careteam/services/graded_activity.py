@@ -1,4 +1,5 @@
 """Graded-activity plans: baseline, start, quota sessions, the 24-hour rule and quota decisions.
+(How a plan stands, judged from its logs, is careteam.services.activity_progress.)
 
 Who logs what: the patient logs baseline and quota sessions and answers the next-day question
 (Action.LOG). A physiotherapist or psychologist on the team may enter the same things as
@@ -12,48 +13,39 @@ current quota was set, so a decided suggestion is not suggested again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from enum import StrEnum
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from careteam.domain import graded_activity as rules
-from careteam.domain.graded_activity import Baseline, Schedule, Suggestion, SuggestionKind
+from careteam.domain.graded_activity import Suggestion, SuggestionKind
 from careteam.domain.policy import Action, Part, Role
-from careteam.domain.vocabulary import NEXT_DAY_LABELS, ActivityMode, IncrementEvery, NextDayResponse
+from careteam.domain.vocabulary import NEXT_DAY_LABELS, ActivityMode, NextDayResponse
 from careteam.extensions import db
 from careteam.models import ActivityLog, GradedActivityPlan, Patient, QuotaDecision, User
 from careteam.services import audit, clock, timeline
 from careteam.services.access import authorize
+from careteam.services.activity_progress import (
+    PlanProgress,
+    PlanStatus,
+    TodayQuota,
+    activity_progress,
+    current_values,
+    load_plan,
+    local_day,
+    progress_of,
+    today_quota,
+)
 from careteam.services.errors import Conflict, InvalidInput, NotFound
-from careteam.summary.charts import LineChart, Series, render_line_chart
 
 PART = Part.GRADED_ACTIVITY
 PLAN, LOG, DECISION = "graded_activity_plan", "activity_log", "quota_decision"
 EDITABLE = ("activity", "unit", "mode", "start_fraction", "increment", "increment_every",
             "goal_value", "goal_date", "ended_on")
 FIXED_ONCE_STARTED = ("unit", "start_fraction")
-
-
-class PlanStatus(StrEnum):
-    BASELINE = "baseline"  # collecting baseline sessions
-    READY = "ready"  # baseline complete, not started
-    ACTIVE = "active"
-    ENDED = "ended"
-
-
-STATUS_LABELS = {
-    PlanStatus.BASELINE: "Baseline",
-    PlanStatus.READY: "Ready to start",
-    PlanStatus.ACTIVE: "Active",
-    PlanStatus.ENDED: "Ended",
-}
 
 
 @dataclass(frozen=True)
@@ -68,215 +60,6 @@ class PlanInput:
     start_fraction: float = rules.DEFAULT_START_FRACTION
 
 
-@dataclass(frozen=True)
-class ActivityPoint:
-    performed_on: date
-    quota: float | None  # None for a baseline session
-    done: float
-
-
-@dataclass(frozen=True)
-class NextDayQuestion:
-    """The next-day question still open for the latest quota session."""
-
-    log_id: int
-    performed_on: date
-    quota: float
-    phrase: str  # "12 minutes of walking"
-
-
-@dataclass(frozen=True)
-class PlanProgress:
-    """One plan's state at a glance: what pages, the API, the dashboard and the PDF show."""
-
-    plan_id: int
-    patient_id: int
-    activity: str
-    unit: str
-    mode: str
-    increment: float
-    increment_every: str
-    goal_value: float
-    goal_date: date | None
-    start_fraction: float
-    start_quota: float | None  # the computed one for a plan that is ready but not started
-    started_on: date | None
-    ended_on: date | None
-    version: int
-    status: str
-    baseline: Baseline
-    current_quota: float | None  # today's quota; None until started
-    current_step: int | None  # the schedule step today's quota has reached
-    points: tuple[ActivityPoint, ...]  # baseline and quota sessions, oldest first
-    schedule: Schedule | None  # a preview from today for a plan that is ready
-    suggestion: Suggestion | None  # for active plans
-    question: NextDayQuestion | None
-    decisions: tuple[QuotaDecision, ...] = field(default=(), repr=False)
-
-    @property
-    def quota_sessions(self) -> tuple[ActivityPoint, ...]:
-        return tuple(p for p in self.points if p.quota is not None)
-
-
-@dataclass(frozen=True)
-class TodayQuota:
-    """For the patient's Today page: one active plan's quota and its open question."""
-
-    patient_id: int
-    plan_id: int
-    activity: str
-    unit: str
-    quota: float
-    phrase: str  # "12 minutes of walking"
-    on: date  # the day this is for
-    done_today: float | None  # what was logged for today, if anything
-    question: NextDayQuestion | None
-
-
-# Loading and judging ----------------------------------------------------------------------------
-
-def _plans_query(patient_id: int):
-    return (
-        select(GradedActivityPlan)
-        .where(GradedActivityPlan.patient_id == patient_id)
-        .options(selectinload(GradedActivityPlan.logs), selectinload(GradedActivityPlan.decisions))
-        .order_by(GradedActivityPlan.ended_on.is_not(None), GradedActivityPlan.id.desc())
-    )
-
-
-def _load_plan(patient_id: int, plan_id: int, *, with_people: bool = False) -> GradedActivityPlan:
-    stmt = _plans_query(patient_id).where(GradedActivityPlan.id == plan_id)
-    if with_people:
-        stmt = stmt.options(selectinload(GradedActivityPlan.decisions).selectinload(QuotaDecision.decided_by))
-    plan = db.session.scalar(stmt.execution_options(populate_existing=True))
-    if plan is None:
-        raise NotFound()
-    return plan
-
-
-def _day(moment: datetime) -> date:
-    return moment.astimezone(clock.zone()).date()
-
-
-def _latest_decision(plan: GradedActivityPlan) -> QuotaDecision | None:
-    return max(plan.decisions, key=lambda d: (d.decided_at, d.id), default=None)
-
-
-def _rules(plan: GradedActivityPlan, start_quota: float, started_on: date | None) -> rules.Rules:
-    return rules.Rules(
-        mode=ActivityMode(plan.mode), unit=plan.unit, start_quota=start_quota, increment=plan.increment,
-        increment_every=IncrementEvery(plan.increment_every), goal_value=plan.goal_value,
-        goal_date=plan.goal_date, started_on=started_on,
-    )
-
-
-def _quota_logs(plan: GradedActivityPlan) -> list[ActivityLog]:
-    return sorted((log for log in plan.logs if not log.is_baseline), key=lambda log: (log.performed_on, log.id))
-
-
-def _status(plan: GradedActivityPlan, baseline: Baseline) -> str:
-    if plan.ended_on is not None:
-        return PlanStatus.ENDED
-    if plan.started_on is not None:
-        return PlanStatus.ACTIVE
-    return PlanStatus.READY if baseline.ready else PlanStatus.BASELINE
-
-
-def _quota_set_on(plan: GradedActivityPlan) -> date:
-    latest = _latest_decision(plan)
-    return _day(latest.decided_at) if latest else plan.started_on
-
-
-def _suggestion(plan: GradedActivityPlan, plan_rules: rules.Rules, current: float, today: date) -> Suggestion:
-    latest = _latest_decision(plan)
-    since = [log for log in _quota_logs(plan) if latest is None or log.created_at > latest.decided_at]
-    sessions = [
-        rules.QuotaSession(log.performed_on, log.quota, log.done,
-                           NextDayResponse(log.next_day_response) if log.next_day_response else None, log.flare)
-        for log in since
-    ]
-    return rules.suggest(plan_rules, current, _quota_set_on(plan), sessions, today)
-
-
-def _question(plan: GradedActivityPlan, today: date) -> NextDayQuestion | None:
-    """Ask about the latest session before today, if it has no answer yet (a session logged
-    today is asked about tomorrow and does not hide yesterday's question)."""
-    logs = [log for log in _quota_logs(plan) if log.performed_on < today]
-    last = logs[-1] if logs else None
-    if last is None or last.next_day_response or last.flare:
-        return None
-    return NextDayQuestion(last.id, last.performed_on, last.quota,
-                           rules.quota_phrase(last.quota, plan.unit, plan.activity))
-
-
-def progress_of(plan: GradedActivityPlan, today: date) -> PlanProgress:
-    """Judge one plan whose logs and decisions are loaded. No queries, no access check."""
-    baseline = rules.baseline([log.done for log in plan.logs if log.is_baseline])
-    status = _status(plan, baseline)
-    start_quota, current, current_step, schedule, suggestion = plan.start_quota, None, None, None, None
-    if status == PlanStatus.READY:
-        start_quota, schedule = _preview(plan, baseline, today)
-    elif plan.started_on is not None:
-        current, current_step, schedule, suggestion = _running(plan, status, today)
-    points = tuple(ActivityPoint(log.performed_on, None if log.is_baseline else log.quota, log.done)
-                   for log in sorted(plan.logs, key=lambda log: (log.performed_on, not log.is_baseline, log.id)))
-    return PlanProgress(
-        plan_id=plan.id, patient_id=plan.patient_id, activity=plan.activity, unit=plan.unit, mode=plan.mode,
-        increment=plan.increment, increment_every=plan.increment_every, goal_value=plan.goal_value,
-        goal_date=plan.goal_date, start_fraction=plan.start_fraction, start_quota=start_quota,
-        started_on=plan.started_on, ended_on=plan.ended_on, version=plan.version, status=status,
-        baseline=baseline, current_quota=current, current_step=current_step, points=points,
-        schedule=schedule, suggestion=suggestion,
-        question=_question(plan, today) if status == PlanStatus.ACTIVE else None,
-        decisions=tuple(plan.decisions),
-    )
-
-
-def _preview(plan: GradedActivityPlan, baseline: Baseline, today: date) -> tuple[float, Schedule | None]:
-    """The start quota a ready plan would get, and its schedule if it were started today."""
-    start_quota = rules.start_quota(baseline.mean, plan.start_fraction, plan.unit)
-    if rules.start_problem(start_quota, plan.goal_value, plan.unit):
-        return start_quota, None
-    return start_quota, rules.schedule(_rules(plan, start_quota, today), today)
-
-
-def _running(plan: GradedActivityPlan, status: str, today: date):
-    """Today's quota, its schedule step, the schedule and (while active) the suggestion."""
-    latest = _latest_decision(plan)
-    current = latest.quota if latest else plan.start_quota
-    plan_rules = _rules(plan, plan.start_quota, plan.started_on)
-    schedule = rules.schedule(plan_rules, today, current=current, quota_set_on=_quota_set_on(plan),
-                              sessions=[(log.performed_on, log.quota) for log in _quota_logs(plan)])
-    suggestion = _suggestion(plan, plan_rules, current, today) if status == PlanStatus.ACTIVE else None
-    return current, rules.position(plan_rules, current), schedule, suggestion
-
-
-def activity_progress(patient_id: int) -> list[PlanProgress]:
-    """Every plan of a patient with its baseline, today's quota, done vs quota and the next
-    suggestion; active plans first. Three queries however many logs. The caller has
-    authorized the reader and audits the read."""
-    today = clock.today()
-    return [progress_of(plan, today) for plan in db.session.scalars(_plans_query(patient_id))]
-
-
-def today_quota(patient_id: int) -> list[TodayQuota]:
-    """Today's quota of each active plan, with the next-day question if one is open. Three
-    queries. The caller has authorized the reader and audits the read."""
-    today = clock.today()
-    result = []
-    for progress in activity_progress(patient_id):
-        if progress.status != PlanStatus.ACTIVE:
-            continue
-        done_today = [p.done for p in progress.quota_sessions if p.performed_on == today]
-        result.append(TodayQuota(
-            patient_id=patient_id, plan_id=progress.plan_id, activity=progress.activity, unit=progress.unit,
-            quota=progress.current_quota,
-            phrase=rules.quota_phrase(progress.current_quota, progress.unit, progress.activity), on=today,
-            done_today=sum(done_today) if done_today else None, question=progress.question,
-        ))
-    return result
-
-
 def today_for(actor: User, patient_id: int) -> list[TodayQuota]:
     """Today's quotas for the patient's Today page (authorized, audited)."""
     patient = authorize(actor, patient_id, Part.GRADED_ACTIVITY, Action.READ, object_type="activity_plan")
@@ -285,66 +68,9 @@ def today_for(actor: User, patient_id: int) -> list[TodayQuota]:
     return today_quota(patient.id)
 
 
-def progress_chart(progress: PlanProgress) -> Markup | None:
-    """Done (solid) against quota (dashed) per session, baseline sessions first; None when
-    nothing is logged yet."""
-    if not progress.points:
-        return None
-    done = [p.done for p in progress.points]
-    top = max([progress.goal_value, *done])
-    tick = _tick(top)
-    y_max = tick * -(-top // tick)
-    unit = rules.UNIT_WORDS[rules.ActivityUnit(progress.unit)][1]
-    return render_line_chart(LineChart(
-        title=f"{progress.activity}: done against quota",
-        description=_chart_description(progress),
-        x_labels=[rules.short_day(p.performed_on) for p in progress.points],
-        series=[
-            Series("Quota", [p.quota for p in progress.points], color="#556170", dashed=True, show_points=False),
-            Series("Done", done, color="#0b6e6e"),
-        ],
-        y_min=0, y_max=y_max, y_ticks=[tick * k for k in range(int(y_max // tick) + 1)], y_label=unit,
-    ))
-
-
-def _chart_description(progress: PlanProgress) -> str:
-    sessions = (f"{progress.baseline.sessions} baseline and {len(progress.quota_sessions)} quota sessions, "
-                f"in {rules.UNIT_WORDS[rules.ActivityUnit(progress.unit)][1]}")
-    if progress.current_quota is None:
-        return f"{sessions}; the plan has not started."
-    return f"{sessions}; today's quota is {rules.amount(progress.current_quota, progress.unit)}."
-
-
-def _tick(top: float) -> float:
-    """The smallest round tick distance that needs at most eight grid lines up to `top`."""
-    for tick in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10_000, 20_000):
-        if top / tick <= 8:
-            return tick
-    return 25_000
-
-
-def current_values(progress: PlanProgress) -> dict[str, Any]:
-    """The plan as it is now, for a 409 answer."""
-    suggestion = progress.suggestion
-    return {
-        "id": progress.plan_id, "version": progress.version, "activity": progress.activity,
-        "unit": progress.unit, "mode": progress.mode, "start_fraction": progress.start_fraction,
-        "increment": progress.increment, "increment_every": progress.increment_every,
-        "goal_value": progress.goal_value,
-        "goal_date": progress.goal_date.isoformat() if progress.goal_date else None,
-        "start_quota": progress.start_quota,
-        "started_on": progress.started_on.isoformat() if progress.started_on else None,
-        "ended_on": progress.ended_on.isoformat() if progress.ended_on else None,
-        "status": progress.status, "current_quota": progress.current_quota,
-        "suggestion": None if suggestion is None else {
-            "kind": suggestion.kind.value, "quota": suggestion.quota, "explanation": suggestion.explanation,
-        },
-    }
-
-
 def _conflict(patient_id: int, plan_id: int, message: str | None = None) -> Conflict:
     db.session.rollback()
-    return Conflict(message, current=current_values(progress_of(_load_plan(patient_id, plan_id), clock.today())))
+    return Conflict(message, current=current_values(progress_of(load_plan(patient_id, plan_id), clock.today())))
 
 
 def _check_version(plan: GradedActivityPlan, version: int) -> None:
@@ -380,7 +106,7 @@ class PlanDetail:
 
 def get_plan(actor: User, patient_id: int, plan_id: int) -> PlanDetail:
     patient = authorize(actor, patient_id, PART, Action.READ, object_type=PLAN, object_id=plan_id)
-    plan = _load_plan(patient.id, plan_id, with_people=True)
+    plan = load_plan(patient.id, plan_id, with_people=True)
     progress = progress_of(plan, clock.today())
     audit.record("read", actor=actor, patient_id=patient.id, object_type=PLAN, object_id=plan.id)
     db.session.commit()
@@ -426,7 +152,7 @@ def update_plan(actor: User, patient_id: int, plan_id: int, version: int,
                 changes: dict[str, Any]) -> GradedActivityPlan:
     """Change a plan's settings; `changes` holds any of EDITABLE. A stale version is a Conflict."""
     patient = authorize(actor, patient_id, PART, Action.WRITE, object_type=PLAN, object_id=plan_id)
-    plan = _load_plan(patient.id, plan_id)
+    plan = load_plan(patient.id, plan_id)
     _check_version(plan, version)
     changes = {k: v for k, v in changes.items() if k in EDITABLE and v != getattr(plan, k)}
     if "activity" in changes:
@@ -461,7 +187,7 @@ def _check_update(plan: GradedActivityPlan, changes: dict[str, Any]) -> None:
     if ended_on is not None:
         if ended_on > clock.today():
             problems["ended_on"] = "A plan cannot end in the future."
-        elif ended_on < (plan.started_on or _day(plan.created_at)):
+        elif ended_on < (plan.started_on or local_day(plan.created_at)):
             problems["ended_on"] = "A plan cannot end before it started."
     if problems:
         raise InvalidInput(problems)
@@ -496,7 +222,7 @@ def start_plan(actor: User, patient_id: int, plan_id: int, version: int,
                started_on: date | None = None) -> GradedActivityPlan:
     """Compute the start quota from the baseline and start the schedule (default: today)."""
     patient = authorize(actor, patient_id, PART, Action.WRITE, object_type=PLAN, object_id=plan_id)
-    plan = _load_plan(patient.id, plan_id)
+    plan = load_plan(patient.id, plan_id)
     _check_version(plan, version)
     if plan.started_on is not None:
         raise InvalidInput({"_": "This plan has already started."})
@@ -556,7 +282,7 @@ def _add_log(actor: User, plan: GradedActivityPlan, **values) -> ActivityLog:
 def add_baseline(actor: User, patient_id: int, plan_id: int, performed_on: date | None, done: float) -> ActivityLog:
     """A baseline session: done as the person normally would (default day: today)."""
     patient = authorize(actor, patient_id, PART, _log_action(actor), object_type=LOG, object_id=plan_id)
-    plan = _load_plan(patient.id, plan_id)
+    plan = load_plan(patient.id, plan_id)
     performed_on = performed_on or clock.today()
     if plan.started_on is not None or plan.ended_on is not None:
         raise InvalidInput({"_": "The baseline is complete: this plan has started."})
@@ -572,7 +298,7 @@ def add_baseline(actor: User, patient_id: int, plan_id: int, performed_on: date 
 def log_session(actor: User, patient_id: int, plan_id: int, performed_on: date | None, done: float) -> ActivityLog:
     """A quota session, logged against today's quota (default day: today)."""
     patient = authorize(actor, patient_id, PART, _log_action(actor), object_type=LOG, object_id=plan_id)
-    plan = _load_plan(patient.id, plan_id)
+    plan = load_plan(patient.id, plan_id)
     performed_on = performed_on or clock.today()
     progress = progress_of(plan, clock.today())
     if progress.status != PlanStatus.ACTIVE:
@@ -593,7 +319,7 @@ def answer_next_day(actor: User, patient_id: int, plan_id: int, log_id: int, res
     """The 24-hour rule's question, answered from the day after the session. An answer is
     evidence the engine has acted on, so it is not changed afterwards."""
     patient = authorize(actor, patient_id, PART, _log_action(actor), object_type=LOG, object_id=log_id)
-    plan = _load_plan(patient.id, plan_id)
+    plan = load_plan(patient.id, plan_id)
     log = next((entry for entry in plan.logs if entry.id == log_id), None)
     if log is None:
         raise NotFound()
@@ -635,7 +361,7 @@ def _answer_summary(plan: GradedActivityPlan, log: ActivityLog) -> str:
 def suggestion(actor: User, patient_id: int, plan_id: int) -> PlanProgress:
     """The plan's state with the engine's suggestion (None unless the plan is active)."""
     patient = authorize(actor, patient_id, PART, Action.READ, object_type=PLAN, object_id=plan_id)
-    progress = progress_of(_load_plan(patient.id, plan_id), clock.today())
+    progress = progress_of(load_plan(patient.id, plan_id), clock.today())
     audit.record("read", actor=actor, patient_id=patient.id, object_type=PLAN, object_id=plan_id)
     db.session.commit()
     return progress
@@ -646,7 +372,7 @@ def decide(actor: User, patient_id: int, plan_id: int, *, version: int, accept: 
     """Accept the engine's suggestion (`quota` is the one the clinician saw) or override it
     with another quota and a reason. Either sets today's quota."""
     patient = authorize(actor, patient_id, PART, Action.WRITE, object_type=DECISION, object_id=plan_id)
-    plan = _load_plan(patient.id, plan_id)
+    plan = load_plan(patient.id, plan_id)
     _check_version(plan, version)
     progress = progress_of(plan, clock.today())
     if progress.status != PlanStatus.ACTIVE:

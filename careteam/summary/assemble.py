@@ -20,10 +20,11 @@ from careteam.domain.checkins import week_start_of
 from careteam.domain.policy import Action, Part, Role, allowed, readable_note_visibilities
 from careteam.extensions import db
 from careteam.models import CareTeamMember, FlarePlan, Patient, Question, RedFlagAlert, User
-from careteam.services import appointments, clock, exercises, exposure, flare, goals, graded_activity, ledger
+from careteam.services import appointments, clock, exercises, exposure, flare, goals, ledger
 from careteam.services import notes as notes_service
 from careteam.services import questions
 from careteam.services.access import authorize, relation_to
+from careteam.services.activity_progress import PlanProgress, activity_progress, progress_chart
 from careteam.services.errors import InvalidInput
 from careteam.summary.trends import WeekPoint, trend_chart, weekly_points
 
@@ -75,7 +76,7 @@ class Summary:
     weeks: list[WeekPoint] = field(default_factory=list)
     ledger: list[ledger.LedgerRow] = field(default_factory=list)
     programme: exercises.Programme | None = None
-    activity: list[graded_activity.PlanProgress] = field(default_factory=list)
+    activity: list[PlanProgress] = field(default_factory=list)
     exposure: exposure.ExposureProgress | None = None
     flare_days: list[date] = field(default_factory=list)
     flare_plan: FlarePlan | None = None
@@ -94,10 +95,10 @@ class Summary:
     def trend_chart(self, width: int = 640, height: int = 220) -> Markup:
         return trend_chart(self.weeks, title="Weekly check-ins in the period", width=width, height=height)
 
-    def activity_chart(self, plan: graded_activity.PlanProgress) -> Markup | None:
-        return graded_activity.progress_chart(plan)
+    def activity_chart(self, plan: PlanProgress) -> Markup | None:
+        return progress_chart(plan)
 
-    def activity_sessions(self, plan: graded_activity.PlanProgress) -> tuple[int, int]:
+    def activity_sessions(self, plan: PlanProgress) -> tuple[int, int]:
         """Quota sessions in the period, and how many met their quota."""
         sessions = [p for p in plan.quota_sessions if self.period.start <= p.performed_on <= self.period.end]
         return len(sessions), sum(1 for p in sessions if p.done >= p.quota)
@@ -183,7 +184,7 @@ def build_summary(actor: User, patient_id: int, start: date | None = None, end: 
     if Part.EXERCISE_DOSES in sections:
         summary.programme = exercises.current_programme(patient.id, week_start_of(period.start), period.end)
     if Part.GRADED_ACTIVITY in sections:
-        summary.activity = [p for p in graded_activity.activity_progress(patient.id)
+        summary.activity = [p for p in activity_progress(patient.id)
                             if p.ended_on is None or p.ended_on >= period.start]
     if Part.EXPOSURE in sections:
         progress = exposure.exposure_progress(patient.id)

@@ -17,7 +17,7 @@ from careteam.domain.graded_activity import SuggestionKind
 from careteam.domain.policy import Action, Part, Relation
 from careteam.domain.redirects import safe_next
 from careteam.domain.vocabulary import ActivityMode, NextDayResponse
-from careteam.services import access, clock
+from careteam.services import access, activity_progress, clock
 from careteam.services import graded_activity as activity
 from careteam.services.errors import Conflict, InvalidInput
 from careteam.web.forms import show_service_errors
@@ -57,7 +57,7 @@ WORDS = {
     "mode_labels": rules.MODE_LABELS,
     "mode_hints": rules.MODE_HINTS,
     "suggestion_labels": rules.SUGGESTION_LABELS,
-    "status_labels": activity.STATUS_LABELS,
+    "status_labels": activity_progress.STATUS_LABELS,
     "visible_steps": rules.visible_steps,
 }
 
@@ -136,7 +136,7 @@ def _plan_page(patient_id: int, plan_id: int, *, status: int = 200, conflict: Co
             formdata=None, prefix="end", data={**version, "ended_on": clock.today()})
     return render_template(
         "activity/plan.html", patient=detail.patient, plan=plan, p=progress, conflict=conflict,
-        chart=activity.progress_chart(progress), can_write=can_write, can_log=can_log,
+        chart=activity_progress.progress_chart(progress), can_write=can_write, can_log=can_log,
         patient_view=patient_view, today=clock.today(), open_form=given.get("open"),
         in_clinic={log.id for log in plan.logs if log.logged_by_id != detail.patient.user_id},
         **forms, **WORDS,
