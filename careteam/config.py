@@ -76,7 +76,20 @@ def load_config(instance_path: str) -> dict:
         "CARETEAM_SIGNIN_LIMIT_PER_ADDRESS": os.environ.get(
             "CARETEAM_SIGNIN_LIMIT_PER_ADDRESS", "20 per minute;100 per hour"
         ),
+        # First-time onboarding links (may be shown to the admin) and reset links (e-mailed only).
         "CARETEAM_SET_PASSWORD_LINK_HOURS": _int("CARETEAM_SET_PASSWORD_LINK_HOURS", 72),
+        "CARETEAM_RESET_LINK_MINUTES": _int("CARETEAM_RESET_LINK_MINUTES", 60),
+        # Two-factor sign-in (TOTP): required for clinicians and admins when on.
+        "CARETEAM_REQUIRE_MFA": _bool("CARETEAM_REQUIRE_MFA"),
+        "CARETEAM_MFA_LIMIT_PER_ACCOUNT": os.environ.get(
+            "CARETEAM_MFA_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour"
+        ),
+        # Optional k-anonymity breach look-up for new passwords (e.g. https://api.pwnedpasswords.com/range).
+        "CARETEAM_BREACH_CHECK_URL": os.environ.get("CARETEAM_BREACH_CHECK_URL", ""),
+        "CARETEAM_BREACH_CHECK_TIMEOUT_SECONDS": _int("CARETEAM_BREACH_CHECK_TIMEOUT_SECONDS", 2),
+        # Personal API tokens: lifetime offered by default and the longest allowed.
+        "CARETEAM_API_TOKEN_DAYS": _int("CARETEAM_API_TOKEN_DAYS", 90),
+        "CARETEAM_API_TOKEN_MAX_DAYS": _int("CARETEAM_API_TOKEN_MAX_DAYS", 365),
         # A patient may edit a week's check-in until this many days after the week ends.
         "CARETEAM_CHECKIN_EDIT_DAYS": _int("CARETEAM_CHECKIN_EDIT_DAYS", 7),
         # Graded exposure: an item is mastered after two attempts in a row at or below this expectancy.

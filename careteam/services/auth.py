@@ -8,7 +8,6 @@ from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from careteam.domain.passwords import password_problem
 from careteam.extensions import db
 from careteam.models import User, utcnow
 from careteam.services import audit
@@ -17,6 +16,7 @@ from careteam.services.audit import Outcome
 from careteam.services.credentials import hash_password, needs_rehash, verify_password
 from careteam.services.errors import AuthenticationFailed, InvalidInput, NotFound
 from careteam.services.mail import mail_configured, send_mail
+from careteam.services.password_policy import new_password_problem
 
 _LINK_SALT = "careteam.set-password"
 
@@ -53,7 +53,7 @@ def sign_out(user: User) -> None:
 
 
 def _set_password(user: User, new_password: str, field: str) -> None:
-    problem = password_problem(new_password)
+    problem = new_password_problem(new_password, email=user.email, name=user.name)
     if problem:
         raise InvalidInput({field: problem})
     user.password_hash = hash_password(new_password)
