@@ -19,6 +19,8 @@ class MeOut(UserOut):
 
 class TokenIn(InputSchema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=100))
+    expires_in_days = fields.Int(load_default=None, metadata={
+        "description": "Lifetime in days: default CARETEAM_API_TOKEN_DAYS (90), at most CARETEAM_API_TOKEN_MAX_DAYS."})
 
 
 class TokenOut(Schema):
@@ -27,7 +29,10 @@ class TokenOut(Schema):
     display_prefix = fields.Str()
     created_at = fields.DateTime()
     last_used_at = fields.DateTime(allow_none=True)
+    expires_at = fields.Function(lambda token: api_tokens.expiry(token).isoformat())
     revoked_at = fields.DateTime(allow_none=True)
+    ended_because = fields.Function(lambda token: api_tokens.ended_because(token), allow_none=True,
+                                    metadata={"description": "Why it no longer works, or null."})
 
 
 class TokenCreatedOut(TokenOut):
@@ -52,7 +57,7 @@ class Tokens(MethodView):
     @blp.arguments(TokenIn)
     @blp.response(201, TokenCreatedOut)
     def post(self, data):
-        token, plaintext = api_tokens.create_token(actor(), data["name"])
+        token, plaintext = api_tokens.create_token(actor(), data["name"], data["expires_in_days"])
         return Extended(token, token=plaintext)
 
 

@@ -15,7 +15,7 @@ from careteam.models.patient import CareTeamMember, Patient
 from careteam.models.protocol import ProtocolTemplate
 from careteam.models.timeline import RecordEvent
 from careteam.models.types import utcnow
-from careteam.models.user import ApiToken, User
+from careteam.models.user import ApiToken, RecoveryCode, User
 
 __all__ = [
     "ActivityLog",
@@ -42,6 +42,7 @@ __all__ = [
     "QuotaDecision",
     "Question",
     "RecordEvent",
+    "RecoveryCode",
     "RedFlagAlert",
     "User",
     "WeeklyCheckin",

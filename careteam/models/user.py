@@ -32,6 +32,11 @@ class User(UserMixin, db.Model):
     # value stops working at its next request.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Two-factor sign-in: a TOTP secret (pending until confirmed by a first code), the moment
+    # it was confirmed, and the last time step accepted, so that a code is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    mfa_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column()
 
     api_tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", order_by="ApiToken.created_at.desc()"
@@ -51,6 +56,10 @@ class User(UserMixin, db.Model):
     @property
     def is_clinician(self) -> bool:
         return self.role_enum in CLINICIAN_ROLES
+
+    @property
+    def has_mfa(self) -> bool:
+        return self.mfa_enabled_at is not None
 
     def end_all_sessions(self) -> None:
         self.session_token = new_session_token()
@@ -72,9 +81,26 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Tokens made before expiry existed have none: they count from created_at (see api_tokens).
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Why it stopped working: "revoked", "password changed", "deactivated", "second factor reset".
+    revoked_reason: Mapped[str | None] = mapped_column(String(40))
 
     user: Mapped[User] = relationship(back_populates="api_tokens")
 
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+
+class RecoveryCode(db.Model):
+    """A one-time recovery code for two-factor sign-in. Only a SHA-256 digest is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

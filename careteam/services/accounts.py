@@ -11,6 +11,7 @@ from careteam.extensions import db
 from careteam.models import Patient, User, utcnow
 from careteam.services import audit
 from careteam.services.access import require_admin
+from careteam.services.api_tokens import end_all_tokens
 from careteam.services.auth import normalise_email
 from careteam.services.credentials import hash_password
 from careteam.services.errors import InvalidInput, NotFound
@@ -105,6 +106,7 @@ def set_active(admin: User, user_id: int, active: bool) -> User:
         user.active = active
         if not active:
             user.end_all_sessions()
+            end_all_tokens(user, "deactivated")
         audit.record("reactivate" if active else "deactivate", actor=admin,
                      object_type="user", object_id=user.id)
     db.session.commit()

@@ -15,7 +15,9 @@ from careteam.services.access import require_admin
 from careteam.services.audit import Outcome
 from careteam.services.credentials import hash_password, needs_rehash, verify_password
 from careteam.services.errors import AuthenticationFailed, InvalidInput, NotFound
-from careteam.services.mail import mail_configured, send_mail
+from careteam.services.account_notices import send_account_notice
+from careteam.services.api_tokens import end_all_tokens
+from careteam.services.mail import mail_configured
 from careteam.services.password_policy import new_password_problem
 
 _LINK_SALT = "careteam.set-password"
@@ -40,7 +42,9 @@ def sign_in(email: str, password: str) -> User:
         raise AuthenticationFailed()
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    audit.record("sign_in", actor=user, object_type="user", object_id=user.id)
+    # With a second factor the password alone signs in nobody: the code step follows.
+    audit.record("sign_in", actor=user, object_type="user", object_id=user.id,
+                 detail="password ok, second factor next" if user.has_mfa else None)
     db.session.commit()
     return user
 
@@ -59,6 +63,7 @@ def _set_password(user: User, new_password: str, field: str) -> None:
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     user.end_all_sessions()
+    end_all_tokens(user, "password changed")
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
@@ -70,6 +75,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     _set_password(user, new_password, "new_password")
     audit.record("password_change", actor=user, object_type="user", object_id=user.id)
     db.session.commit()
+    send_account_notice(user, "password_changed")
 
 
 # --- set-password links -------------------------------------------------------------------
@@ -86,39 +92,61 @@ def _password_fingerprint(user: User) -> str:
     return hashlib.sha256(f"{user.password_hash or ''}|{changed}".encode()).hexdigest()[:20]
 
 
-def issue_set_password_link(admin: User, user_id: int) -> tuple[str, bool]:
-    """The link to pass on, and whether it was also e-mailed."""
+NO_TAKEOVER = ("This account already has a password, so a reset link goes only to its owner by "
+               "e-mail, and e-mail is not configured. You can deactivate the account; you cannot "
+               "take it over.")
+
+
+def issue_set_password_link(admin: User, user_id: int) -> tuple[str | None, bool]:
+    """The link to pass on (None when it may only be e-mailed), and whether it was e-mailed.
+
+    A first-time onboarding link may be shown to the admin. An account that has ever had a
+    password gets a short-lived reset link, e-mailed to its owner and never shown to the admin:
+    an admin must not be able to become a clinician and read clinical notes.
+    """
     require_admin(admin, "issue_set_password_link", "user")
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound()
     if not user.active:
         raise InvalidInput({"_": "Reactivate the account before issuing a link."})
-    token = _serializer().dumps({"u": user.id, "f": _password_fingerprint(user)})
+    reset = user.password_hash is not None
+    if reset and not mail_configured():
+        audit.record("issue_set_password_link", actor=admin, object_type="user", object_id=user.id,
+                     outcome=Outcome.DENIED, detail="has a password, no e-mail configured")
+        db.session.commit()
+        raise InvalidInput({"_": NO_TAKEOVER})
+    token = _serializer().dumps({"u": user.id, "f": _password_fingerprint(user), "k": "r" if reset else "o"})
     link = url_for("auth.set_password", token=token, _external=True)
-    emailed = False
-    if mail_configured():
-        hours = current_app.config["CARETEAM_SET_PASSWORD_LINK_HOURS"]
-        send_mail(
-            user.email,
-            "Set your careteam password",
-            f"Hello {user.name},\n\nUse this link to set your careteam password. "
-            f"It works once and expires in {hours} hours:\n\n{link}\n",
-        )
-        emailed = True
+    emailed = send_account_notice(user, "password_reset_link" if reset else "set_password_link", link=link)
+    if reset and not emailed:
+        audit.record("issue_set_password_link", actor=admin, object_type="user", object_id=user.id,
+                     outcome=Outcome.FAILURE, detail="reset link could not be e-mailed")
+        db.session.commit()
+        raise InvalidInput({"_": "The reset link could not be e-mailed. Try again later."})
     audit.record("issue_set_password_link", actor=admin, object_type="user", object_id=user.id,
-                 detail="emailed" if emailed else "shown")
+                 detail=("reset, " if reset else "onboarding, ") + ("emailed" if emailed else "shown"))
     db.session.commit()
-    return link, emailed
+    return (None if reset else link), emailed
+
+
+def _link_lifetime_seconds(kind: str) -> int:
+    config = current_app.config
+    if kind == "o":
+        return config["CARETEAM_SET_PASSWORD_LINK_HOURS"] * 3600
+    return config["CARETEAM_RESET_LINK_MINUTES"] * 60
 
 
 def user_for_link(token: str) -> User | None:
-    max_age = current_app.config["CARETEAM_SET_PASSWORD_LINK_HOURS"] * 3600
     try:
-        payload = _serializer().loads(token, max_age=max_age)
+        payload = _serializer().loads(token)
+        if not isinstance(payload, dict):
+            return None
+        # Checked again with the lifetime of its kind: onboarding 72 h, reset 1 h by default.
+        _serializer().loads(token, max_age=_link_lifetime_seconds(payload.get("k", "r")))
     except (SignatureExpired, BadSignature):
         return None
-    user = db.session.get(User, payload.get("u")) if isinstance(payload, dict) else None
+    user = db.session.get(User, payload.get("u"))
     if user is None or not user.active or payload.get("f") != _password_fingerprint(user):
         return None
     return user
@@ -131,4 +159,5 @@ def set_password_from_link(token: str, new_password: str) -> User:
     _set_password(user, new_password, "password")
     audit.record("password_set", actor=user, object_type="user", object_id=user.id)
     db.session.commit()
+    send_account_notice(user, "password_changed")
     return user

@@ -11,6 +11,7 @@ BLUEPRINT_MODULES = [
     "careteam.web.auth",
     "careteam.web.home",
     "careteam.web.account",
+    "careteam.web.two_factor",
     "careteam.web.patients",
     "careteam.web.admin",
     "careteam.web.checkins",
@@ -33,10 +34,12 @@ def register_web(app: Flask) -> None:
     from careteam.web.gate import register_gate
     from careteam.web.hooks import register_hooks
     from careteam.web.login import register_login
+    from careteam.web.mfa_gate import register_mfa_gate
     from careteam.web.templating import register_templating
 
     register_hooks(app)
     register_login(app)
+    register_mfa_gate(app)
     register_gate(app)
     register_templating(app)
     for name in BLUEPRINT_MODULES:

@@ -1,4 +1,4 @@
-"""Every user's own account: password and personal API tokens."""
+"""Every user's own account: password and personal API tokens (two-factor: web/two_factor.py)."""
 
 from __future__ import annotations
 
@@ -21,8 +21,11 @@ def _page(password_form=None, token_form=None, new_token=None, status=200):
     return render_template(
         "account/index.html",
         password_form=password_form or ChangePasswordForm(formdata=None),
-        token_form=token_form or ApiTokenForm(formdata=None),
+        token_form=token_form or ApiTokenForm(formdata=None, expires_in_days=api_tokens.lifetime_limits()[0]),
         tokens=api_tokens.list_tokens(user),
+        token_expiry=api_tokens.expiry,
+        token_ended=api_tokens.ended_because,
+        max_token_days=api_tokens.lifetime_limits()[1],
         new_token=new_token,
         action_form=ActionForm(),
     ), status
@@ -58,7 +61,7 @@ def create_token():
     form = ApiTokenForm()
     if form.validate_on_submit():
         try:
-            _token, plaintext = api_tokens.create_token(actor(), form.name.data)
+            _token, plaintext = api_tokens.create_token(actor(), form.name.data, form.expires_in_days.data)
         except InvalidInput as error:
             show_service_errors(form, error)
         else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from careteam.services import accounts, audit_log, auth, patients
+from careteam.services import accounts, audit_log, auth, patients, two_factor
 from careteam.services.errors import InvalidInput
 from careteam.web.forms import ActionForm, options, show_service_errors
 from careteam.web.forms.admin import ROLE_LABELS, AccountForm, AuditFilterForm, PatientRecordForm
@@ -101,8 +101,22 @@ def set_password_link(user_id: int):
             for message in messages:
                 flash(message, "error")
         return redirect(url_for("admin.account", user_id=user_id))
+    if link is None:  # a reset link: it went to the owner only
+        flash("A password reset link was e-mailed to the account's owner. It is not shown here.", "success")
+        return redirect(url_for("admin.account", user_id=user_id))
     # Shown in this response only, never put in the session cookie.
     return _account_page(user_id, link=link, emailed=emailed, status=201)
+
+
+@bp.route("/accounts/<int:user_id>/reset-two-factor", methods=["POST"])
+@login_required
+def reset_two_factor(user_id: int):
+    ActionForm()  # CSRF is checked for every POST before the view runs
+    user = two_factor.reset_second_factor(actor(), user_id)
+    flash(f"Two-factor sign-in reset for {user.name}: signed out everywhere, API tokens ended, "
+          "and told by e-mail where e-mail is configured. They set it up again at their next sign-in.",
+          "success")
+    return redirect(url_for("admin.account", user_id=user_id))
 
 
 @bp.route("/accounts/<int:user_id>/patient-record", methods=["POST"])

@@ -13,6 +13,7 @@ from careteam.web.forms import ActionForm, show_service_errors
 from careteam.web.forms.auth import LoginForm, SetPasswordForm
 from careteam.web.hooks import start_session
 from careteam.web.login import actor
+from careteam.web.two_factor import begin_code_step
 
 bp = Blueprint("auth", __name__)
 
@@ -40,10 +41,14 @@ def login():
         except AuthenticationFailed as error:
             form.form_errors.append(error.message)
         else:
+            next_url = safe_next(request.args.get("next"))
+            if user.has_mfa:  # half-signed-in: only the code page opens
+                begin_code_step(user, next_url)
+                return redirect(url_for("two_factor.verify"))
             session.clear()  # nothing from before sign-in carries over
             login_user(user)
             start_session()
-            return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+            return redirect(next_url or url_for("home.index"))
     return render_template("auth/login.html", form=form)
 
 

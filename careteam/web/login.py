@@ -51,7 +51,9 @@ def register_login(app: Flask) -> None:
         from careteam.web.errors import error_response, wants_json
 
         if wants_json():
-            return error_response(401, "Sign in or send a valid API token.")
+            from flask import g
+
+            return error_response(401, g.get("api_token_refusal") or "Sign in or send a valid API token.")
         target = request.full_path if request.method == "GET" else None
         return redirect(url_for("auth.login", next=target.rstrip("?") if target else None))
 
