@@ -215,3 +215,18 @@ def db_user(app, user_id):
         user = db.session.get(User, user_id)
         db.session.expunge(user)
         return user
+
+
+def test_the_api_shows_and_resets_the_second_factor_for_admins_only(app, api, clinic, clock):
+    enrol(app, clinic.psych.id)
+    url = f"/api/v1/admin/accounts/{clinic.psych.id}"
+    assert api.admin.get(url).get_json()["has_mfa"] is True
+    assert api.physician.post(f"{url}/reset-two-factor").status_code == 403
+    reset = api.admin.post(f"{url}/reset-two-factor")
+    assert reset.status_code == 200 and reset.get_json()["has_mfa"] is False
+    assert api.admin.post("/api/v1/admin/accounts/999999/reset-two-factor").status_code == 404
+
+
+def test_the_api_refuses_a_reset_link_for_an_account_with_a_password_without_email(app, api, clinic):
+    refused = api.admin.post(f"/api/v1/admin/accounts/{clinic.physician.id}/set-password-link")
+    assert refused.status_code == 422 and "cannot take it over" in refused.get_json()["errors"]["_"][0]

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 from careteam.api import api_blueprint
 from careteam.api.schemas import Extended, InputSchema, PageArgs, PatientOut, UserOut
 from careteam.domain.policy import Role
-from careteam.services import accounts, audit_log, auth, patients
+from careteam.services import accounts, audit_log, auth, patients, two_factor
 from careteam.web.login import actor
 
 blp = api_blueprint("api_admin", __name__, "Accounts, patient records and the audit trail (admins).")
@@ -34,10 +34,12 @@ class AccountPage(Schema):
 class AccountDetailOut(UserOut):
     patient_id = fields.Int(allow_none=True)
     created_at = fields.DateTime()
+    has_mfa = fields.Bool(metadata={"description": "Whether two-factor sign-in is on."})
 
 
 class LinkOut(Schema):
-    link = fields.Str()
+    link = fields.Str(allow_none=True, metadata={
+        "description": "A first-time link; null for an account with a password (its reset link is only e-mailed)."})
     emailed = fields.Bool()
 
 
@@ -124,9 +126,19 @@ class Reactivate(MethodView):
 class SetPasswordLink(MethodView):
     @blp.response(201, LinkOut)
     def post(self, user_id: int):
-        """A one-time, timed link; e-mailed too when SMTP is configured."""
+        """A one-time, timed link. For an account that has a password it is only e-mailed to the
+        owner (422 without SMTP: the admin can deactivate, not take over)."""
         link, emailed = auth.issue_set_password_link(actor(), user_id)
         return {"link": link, "emailed": emailed}
+
+
+@blp.route("/accounts/<int:user_id>/reset-two-factor")
+class ResetTwoFactor(MethodView):
+    @blp.response(200, AccountDetailOut)
+    def post(self, user_id: int):
+        """The person sets up two-factor sign-in again; their sessions and API tokens end."""
+        two_factor.reset_second_factor(actor(), user_id)
+        return _detail(user_id)
 
 
 @blp.route("/accounts/<int:user_id>/patient-record")
