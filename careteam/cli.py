@@ -1,4 +1,4 @@
-"""flask --app careteam <command>: create-user, demo-data."""
+"""flask --app careteam <command>: create-user, demo-data, audit verify, backup, restore."""
 
 from __future__ import annotations
 
@@ -30,6 +30,22 @@ def register_cli(app: Flask) -> None:
             raise SystemExit(1) from None
         db.session.commit()
         click.echo(f"created {user.email} ({user.role})")
+
+    @app.cli.group("audit")
+    def audit_group() -> None:
+        """The audit trail."""
+
+    @audit_group.command("verify")
+    def audit_verify() -> None:
+        """Check the hash chain: "intact, N events" or the first broken link (exit status 1)."""
+        from careteam.services.audit_integrity import verify_chain
+
+        result = verify_chain()
+        if not result.intact:
+            raise click.ClickException(
+                f"broken at event {result.broken_at}: {result.reason} "
+                f"({result.events - 1} events before it are intact)")
+        click.echo(f"intact, {result.events} events; head {result.head}")
 
     @app.cli.command("demo-data")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has accounts.")
