@@ -47,6 +47,21 @@ def register_cli(app: Flask) -> None:
                 f"({result.events - 1} events before it are intact)")
         click.echo(f"intact, {result.events} events; head {result.head}")
 
+    @audit_group.command("grant-runtime-role")
+    @click.argument("role")
+    def audit_grant_runtime_role(role: str) -> None:
+        """PostgreSQL: let ROLE (the app's runtime role) INSERT and SELECT audit events, no more."""
+        from careteam.services.runtime_role import grant_runtime_role
+
+        if db.engine.dialect.name != "postgresql":
+            raise click.ClickException("Runtime roles are a PostgreSQL feature; SQLite has no roles.")
+        try:
+            statements = grant_runtime_role(role)
+        except (LookupError, ValueError) as error:
+            raise click.ClickException(str(error)) from None
+        for statement in statements:
+            click.echo(statement + ";")
+
     @app.cli.command("demo-data")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has accounts.")
     def demo_data(if_empty: bool) -> None:

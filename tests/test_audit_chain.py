@@ -8,6 +8,7 @@ import threading
 import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from careteam import create_app
 from careteam.extensions import db
@@ -107,5 +108,52 @@ def test_concurrent_writers_keep_one_unbroken_chain(chain_database):
     expected = writers * (events_each + events_each // 5)
     assert result.exit_code == 0, result.output
     assert f"intact, {expected} events" in result.output
+
+
+@pytest.fixture
+def runtime_role(chain_database):
+    """A login role for the app at run time, granted by `flask audit grant-runtime-role`."""
+    database = make_url(chain_database.config["SQLALCHEMY_DATABASE_URI"])
+    role = f"{database.database}_runtime".lower()
+    admin = create_engine(database, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")
+        connection.exec_driver_sql(f"CREATE ROLE {role} LOGIN")
+    result = chain_database.test_cli_runner().invoke(args=["audit", "grant-runtime-role", role])
+    assert result.exit_code == 0, result.output
+    runtime = create_engine(database.set(username=role))
+    yield runtime
+    runtime.dispose()
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"DROP OWNED BY {role}")  # its grants here and on the database
+        connection.exec_driver_sql(f"DROP ROLE {role}")
+    admin.dispose()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.no_rollback
+def test_the_runtime_role_can_only_insert_and_select_audit_events(chain_database, runtime_role):
+    runtime_app = create_app(make_config(runtime_role.url.render_as_string(hide_password=False)))
+    with runtime_app.test_request_context("/"):
+        audit.record("read", actor=None, object_type="runtime")
+        audit.record("read", actor=None, object_type="runtime")
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 2
+        db.engine.dispose()
+    refused = [
+        "UPDATE audit_events SET action = 'x'",
+        "DELETE FROM audit_events",
+        "TRUNCATE audit_events",
+        "ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_change",
+        "ALTER TABLE audit_events DISABLE TRIGGER ALL",
+        "DROP TRIGGER audit_events_no_change ON audit_events",
+        "DELETE FROM notes",
+        "TRUNCATE notes",
+    ]
+    for statement in refused:
+        with runtime_role.connect() as connection, pytest.raises(DBAPIError) as error:
+            connection.exec_driver_sql(statement)
+        assert "permission denied" in str(error.value) or "must be owner" in str(error.value), statement
+    assert "intact, 2 events" in verify(chain_database).output
 
 
