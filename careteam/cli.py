@@ -62,6 +62,28 @@ def register_cli(app: Flask) -> None:
         for statement in statements:
             click.echo(statement + ";")
 
+    @app.cli.command("backup")
+    @click.argument("path")
+    def backup_command(path: str) -> None:
+        """Back up the whole database to PATH (PostgreSQL: pg_dump custom format; SQLite: a copy)."""
+        from careteam.services.backup import BackupError, backup
+
+        try:
+            click.echo(f"backed up to {backup(path)}")
+        except BackupError as error:
+            raise click.ClickException(str(error)) from None
+
+    @app.cli.command("restore")
+    @click.argument("path")
+    def restore_command(path: str) -> None:
+        """Restore a backup made by `flask backup` into an EMPTY database (refuses any other)."""
+        from careteam.services.backup import BackupError, restore
+
+        try:
+            click.echo(f"restored from {restore(path)}; now run: flask --app careteam audit verify")
+        except BackupError as error:
+            raise click.ClickException(str(error)) from None
+
     @app.cli.command("demo-data")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has accounts.")
     def demo_data(if_empty: bool) -> None:
