@@ -1,4 +1,4 @@
-"""flask --app careteam <command>: create-user, demo-data."""
+"""flask --app careteam <command>: create-user, demo-data, audit verify, backup, restore."""
 
 from __future__ import annotations
 
@@ -30,6 +30,59 @@ def register_cli(app: Flask) -> None:
             raise SystemExit(1) from None
         db.session.commit()
         click.echo(f"created {user.email} ({user.role})")
+
+    @app.cli.group("audit")
+    def audit_group() -> None:
+        """The audit trail."""
+
+    @audit_group.command("verify")
+    def audit_verify() -> None:
+        """Check the hash chain: "intact, N events" or the first broken link (exit status 1)."""
+        from careteam.services.audit_integrity import verify_chain
+
+        result = verify_chain()
+        if not result.intact:
+            raise click.ClickException(
+                f"broken at event {result.broken_at}: {result.reason} "
+                f"({result.events - 1} events before it are intact)")
+        click.echo(f"intact, {result.events} events; head {result.head}")
+
+    @audit_group.command("grant-runtime-role")
+    @click.argument("role")
+    def audit_grant_runtime_role(role: str) -> None:
+        """PostgreSQL: let ROLE (the app's runtime role) INSERT and SELECT audit events, no more."""
+        from careteam.services.runtime_role import grant_runtime_role
+
+        if db.engine.dialect.name != "postgresql":
+            raise click.ClickException("Runtime roles are a PostgreSQL feature; SQLite has no roles.")
+        try:
+            statements = grant_runtime_role(role)
+        except (LookupError, ValueError) as error:
+            raise click.ClickException(str(error)) from None
+        for statement in statements:
+            click.echo(statement + ";")
+
+    @app.cli.command("backup")
+    @click.argument("path")
+    def backup_command(path: str) -> None:
+        """Back up the whole database to PATH (PostgreSQL: pg_dump custom format; SQLite: a copy)."""
+        from careteam.services.backup import BackupError, backup
+
+        try:
+            click.echo(f"backed up to {backup(path)}")
+        except BackupError as error:
+            raise click.ClickException(str(error)) from None
+
+    @app.cli.command("restore")
+    @click.argument("path")
+    def restore_command(path: str) -> None:
+        """Restore a backup made by `flask backup` into an EMPTY database (refuses any other)."""
+        from careteam.services.backup import BackupError, restore
+
+        try:
+            click.echo(f"restored from {restore(path)}; now run: flask --app careteam audit verify")
+        except BackupError as error:
+            raise click.ClickException(str(error)) from None
 
     @app.cli.command("demo-data")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has accounts.")

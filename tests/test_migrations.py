@@ -43,7 +43,8 @@ def table_names(app) -> set[str]:
 
 
 @pytest.mark.no_rollback
-def test_upgrade_downgrade_upgrade_and_models_agree(empty_database_url):
+def test_upgrade_downgrade_upgrade_and_models_agree(empty_database_url, monkeypatch):
+    monkeypatch.setenv("CARETEAM_ALLOW_DATA_LOSS", "1")
     app = create_app(make_config(empty_database_url))
     with app.app_context():
         upgrade()
@@ -65,3 +66,39 @@ def test_upgrade_downgrade_upgrade_and_models_agree(empty_database_url):
             db.session.commit()
         db.session.rollback()
         db.engine.dispose()
+
+
+@pytest.mark.no_rollback
+def test_a_downgrade_that_drops_data_refuses_unless_forced(empty_database_url, monkeypatch, capfd):
+    monkeypatch.delenv("CARETEAM_ALLOW_DATA_LOSS", raising=False)
+    app = create_app(make_config(empty_database_url))
+    with app.app_context():
+        upgrade()
+    for target in ("0002", "0001", "base"):
+        with app.app_context(), pytest.raises(SystemExit):  # flask-migrate logs the message and exits 1
+            downgrade(revision=target)
+        assert "Back up first" in capfd.readouterr().err
+        assert table_names(app) == set(db.metadata.tables)
+        assert differences(app) == []
+    monkeypatch.setenv("CARETEAM_ALLOW_DATA_LOSS", "1")
+    with app.app_context():
+        downgrade(revision="base")
+        db.engine.dispose()
+    assert table_names(app) == set()
+
+
+@pytest.mark.no_rollback
+def test_events_written_before_the_chain_are_chained_by_the_upgrade(empty_database_url):
+    app = create_app(make_config(empty_database_url))
+    with app.app_context():
+        upgrade(revision="0002")
+        for action in ("read", "export", "sign_in"):
+            db.session.execute(text(
+                "INSERT INTO audit_events (occurred_at, action, outcome, object_id) "
+                "VALUES (CURRENT_TIMESTAMP, :action, 'success', '7')"), {"action": action})
+        db.session.commit()
+        upgrade()
+        db.engine.dispose()
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "intact, 3 events" in result.output

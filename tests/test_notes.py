@@ -51,7 +51,9 @@ def page_url(clinic, suffix: str = "") -> str:
 
 
 def without_request_id(response) -> bytes:
-    return response.data.replace(response.headers["X-Request-ID"].encode(), b"")
+    """The page without what differs per request: its id and the CSRF token (time-stamped to the second)."""
+    page = response.data.replace(response.headers["X-Request-ID"].encode(), b"")
+    return re.sub(rb'name="csrf-token" content="[^"]*"', b"", page)
 
 
 # --- writing -----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Clinical notes: JSON API under /api/v1/patients/<patient_id>/.
 
-Append-only: notes have no PUT, PATCH or DELETE (405); a correction is POSTed as an addendum.
+Append-only: notes have no PUT, PATCH or DELETE (405); a correction is POSTed as an addendum,
+and the author voids a note written in error with POST .../void and a reason (the note stays).
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ class AddendumIn(InputSchema):
     body = fields.Str(required=True, validate=validate.Length(max=notes.MAX_BODY_LENGTH))
 
 
+class VoidIn(InputSchema):
+    reason = fields.Str(required=True, validate=validate.Length(min=1, max=notes.MAX_VOID_REASON_LENGTH))
+
+
 class NoteOut(Schema):
     id = fields.Int()
     visibility = fields.Str(validate=VISIBILITY)
@@ -45,6 +50,9 @@ class NoteOut(Schema):
     author_role = fields.Str()
     created_at = fields.DateTime()
     addendum_to_id = fields.Int(allow_none=True, metadata={"description": "The note this one corrects."})
+    voided_at = fields.DateTime(allow_none=True, metadata={"description": "Set when the author voided the note."})
+    voided_by_name = fields.Str(attribute="voided_by.name", allow_none=True)
+    void_reason = fields.Str(allow_none=True)
 
 
 class NoteThreadOut(NoteOut):
@@ -109,3 +117,12 @@ class Addenda(MethodView):
     def post(self, data, patient_id: int, note_id: int):
         """Add a correction under a note; it gets the note's visibility."""
         return notes.add_addendum(actor(), patient_id, note_id, data["body"])
+
+
+@blp.route("/<int:patient_id>/notes/<int:note_id>/void")
+class VoidNote(MethodView):
+    @blp.arguments(VoidIn)
+    @blp.response(200, NoteOut)
+    def post(self, data, patient_id: int, note_id: int):
+        """Void a note written in error (its author only; 403 otherwise). The note is kept, marked void."""
+        return notes.void_note(actor(), patient_id, note_id, data["reason"])

@@ -31,6 +31,8 @@ class RecordChangeOut(Schema):
     object_id = fields.Int(allow_none=True)
     summary = fields.Str()
     reason = fields.Str()
+    changes = fields.Dict(keys=fields.Str(), values=fields.List(fields.Raw()), allow_none=True,
+                          metadata={"description": "The values replaced: {field: [before, after]}."})
 
 
 class DashboardOut(Schema):

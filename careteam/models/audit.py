@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DDL, ForeignKey, Index, String, event
+from sqlalchemy import DDL, ForeignKey, Index, String, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from careteam.domain.audit_chain import CHAINED_FIELDS, event_hash
 from careteam.extensions import db
 from careteam.models.types import UTCDateTime, utcnow
 
@@ -19,6 +20,8 @@ class AuditEvent(db.Model):
 
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_patient_id_occurred_at", "patient_id", "occurred_at"),)
+    # One row at a time, so each event's hash is made right before its own INSERT.
+    __mapper_args__ = {"batch": False}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
@@ -32,6 +35,8 @@ class AuditEvent(db.Model):
     detail: Mapped[str | None] = mapped_column(String(80))
     address: Mapped[str | None] = mapped_column(String(45))
     request_id: Mapped[str | None] = mapped_column(String(36))
+    # sha256 over the chained fields and the previous event's hash (domain/audit_chain.py).
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 # The database itself refuses to change or delete an audit row. The same statements are in
@@ -44,6 +49,12 @@ APPEND_ONLY_TRIGGERS = {
         "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END",
     ],
     "postgresql": [
+        # The chain's tip, read under a transaction-level lock that serialises audit writers
+        # until commit. In a plpgsql function each statement takes a fresh snapshot, so the
+        # SELECT sees the event a writer committed while this one waited for the lock.
+        "CREATE OR REPLACE FUNCTION audit_chain_tip() RETURNS varchar LANGUAGE plpgsql AS $$ "
+        "BEGIN PERFORM pg_advisory_xact_lock(5151780103); "
+        "RETURN (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1); END $$",
         "CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger "
         "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit events are append-only'; END $$",
         "CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events "
@@ -58,6 +69,7 @@ DROP_APPEND_ONLY_TRIGGERS = {
     "postgresql": [
         "DROP TRIGGER IF EXISTS audit_events_no_change ON audit_events",
         "DROP FUNCTION IF EXISTS audit_events_append_only()",
+        "DROP FUNCTION IF EXISTS audit_chain_tip()",
     ],
 }
 
@@ -66,3 +78,20 @@ for _dialect, _statements in APPEND_ONLY_TRIGGERS.items():
         event.listen(
             AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect=_dialect)
         )
+
+
+# SQLite has one writer at a time: a write transaction begins IMMEDIATE, and a deferred one
+# whose snapshot is stale cannot upgrade to write (SQLITE_BUSY_SNAPSHOT), so no fork either.
+CHAIN_TIP = {
+    "postgresql": "SELECT audit_chain_tip()",
+    "sqlite": "SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1",
+}
+
+
+@event.listens_for(AuditEvent, "before_insert")
+def _link_into_chain(_mapper, connection, target: AuditEvent) -> None:
+    """One extra statement per event: the chain's tip (locked on PostgreSQL until commit)."""
+    if target.occurred_at is None:
+        target.occurred_at = utcnow()
+    previous = connection.execute(text(CHAIN_TIP[connection.dialect.name])).scalar()
+    target.hash = event_hash(previous, {name: getattr(target, name) for name in CHAINED_FIELDS})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from careteam.extensions import db
@@ -29,5 +29,7 @@ class RecordEvent(db.Model):
     object_id: Mapped[int | None]
     summary: Mapped[str] = mapped_column(String(300))
     reason: Mapped[str] = mapped_column(Text, default="")
+    # What changed, as {field: [before, after]} (JSON values); None where nothing was replaced.
+    changes: Mapped[dict | None] = mapped_column(JSON)
 
     actor: Mapped[User] = relationship()

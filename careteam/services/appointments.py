@@ -114,7 +114,10 @@ class DayOfAppointments:
 def upcoming(actor: User, days: int = UPCOMING_DAYS) -> list[DayOfAppointments]:
     """The actor's own appointments from today for `days` days, with patients they may still see."""
     today = clock.today()
-    return _days(actor, _local_midnight(today), _local_midnight(today + timedelta(days=days)))
+    found = _days(actor, _local_midnight(today), _local_midnight(today + timedelta(days=days)))
+    audit.record_list(actor, "upcoming_appointments", sum(len(d.appointments) for d in found),
+                      start=today.isoformat(), days=days)
+    return found
 
 
 def on_day(actor: User, day: date) -> list[Appointment]:

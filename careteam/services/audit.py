@@ -19,6 +19,12 @@ class Outcome:
     SUCCESS = "success"
     FAILURE = "failure"
     DENIED = "denied"
+    ERROR = "error"
+
+
+DETAIL_LENGTH = 80
+_METHOD_ACTIONS = {"GET": "read", "HEAD": "read", "POST": "write", "PUT": "write", "PATCH": "write",
+                   "DELETE": "delete"}
 
 
 def _request_meta() -> tuple[str | None, str | None]:
@@ -46,7 +52,7 @@ def _event(
         object_id=str(object_id) if object_id is not None else None,
         action=action,
         outcome=outcome,
-        detail=detail,
+        detail=detail[:DETAIL_LENGTH] if detail else detail,
         address=address,
         request_id=request_id,
     )
@@ -89,6 +95,14 @@ def record_denial(
         db.session.commit()
 
 
+def record_list(actor: User, list_name: str, count: int, **filters) -> None:
+    """A list view (no one patient): one event with who, which list, its filter and how many
+    rows it showed; committed at once, keeping what was loaded."""
+    shown = " ".join(f"{k}={v}" for k, v in filters.items() if v not in (None, ""))
+    record("list", actor=actor, object_type=list_name[:40], detail=f"count={count} {shown}".strip())
+    commit_read()
+
+
 def commit_read() -> None:
     """Commit a read's audit event, keeping what was loaded for display: expiring it would
     reload every object one query at a time."""
@@ -108,3 +122,53 @@ def write_pending_denials() -> None:
     db.session.rollback()
     db.session.add_all(p.event for p in pending)
     db.session.commit()
+
+
+def _route_object() -> tuple[int | None, str, str | None]:
+    """From the matched route: the patient (if the request already found it), and the innermost
+    object named in the URL, e.g. /patients/1/goals/7 -> (1, "goal", "7")."""
+    args = dict(request.view_args or {})
+    patient_arg = args.pop("patient_id", None)
+    known = g.get("patient_relations", {})
+    patient_id = patient_arg if any(key[1] == patient_arg and value[0] is not None
+                                    for key, value in known.items()) else None
+    for name, value in reversed(list(args.items())):
+        return patient_id, name.removesuffix("_id"), str(value)
+    if patient_arg is not None:
+        return patient_id, "patient", str(patient_arg)
+    return patient_id, request.endpoint or "unmatched", None
+
+
+def record_unaudited_refusal(actor: User | None, status: int) -> None:
+    """Every 403 and 404 leaves a denial. Most use cases write their own; this covers the rest
+    in one place, e.g. a nested id of another patient's object (/patients/A/goals/<B's goal>)."""
+    if not has_request_context() or g.get("pending_denials"):
+        return
+    signed_in = actor is not None and actor.is_authenticated
+    if not signed_in and not (request.view_args or {}).get("patient_id"):
+        return  # an anonymous visitor's missing page is not about anyone's record
+    patient_id, object_type, object_id = _route_object()
+    record_denial(_METHOD_ACTIONS.get(request.method, "access"), actor=actor if signed_in else None,
+                  patient_id=patient_id, object_type=object_type[:40], object_id=object_id,
+                  detail="not found" if status == 404 else "forbidden" if status == 403 else str(status))
+
+
+def record_error(actor: User | None, error: BaseException | None) -> None:
+    """A request that ended in 500: after its rollback, one event of its own. Never raises."""
+    try:
+        db.session.rollback()
+        signed_in = actor is not None and actor.is_authenticated
+        patient_id, object_type, object_id = _route_object() if has_request_context() else (None, "", None)
+        action = _METHOD_ACTIONS.get(request.method, "access") if has_request_context() else "access"
+        db.session.add(_event(action, Outcome.ERROR, actor if signed_in else None, patient_id,
+                              object_type[:40] or None, object_id,
+                              type(error).__name__ if error is not None else "error"))
+        db.session.commit()
+    except Exception:  # noqa: BLE001 - the error page must still be sent
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001
+            pass
+        from flask import current_app
+
+        current_app.logger.exception("could not write the error audit event")

@@ -31,13 +31,22 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+def attempted_identifier(email: str) -> str:
+    """What a failed sign-in was tried with, for the audit trail. Something that is not an
+    e-mail address may be a password typed into the wrong field: it is never kept."""
+    email = normalise_email(email or "")
+    if "@" not in email or any(c.isspace() for c in email):
+        return "(not an e-mail address)"
+    return email[:60]
+
+
 def sign_in(email: str, password: str) -> User:
     user = find_user_by_email(email)
     password_ok = verify_password(user.password_hash if user else None, password)
     if user is None or not password_ok or not user.active:
         reason = "unknown account" if user is None else ("inactive" if password_ok else "bad password")
         audit.record("sign_in", actor=user, outcome=Outcome.FAILURE, object_type="user",
-                     object_id=user.id if user else None, detail=reason)
+                     object_id=user.id if user else None, detail=f"{reason}: {attempted_identifier(email)}")
         db.session.commit()
         raise AuthenticationFailed()
     if needs_rehash(user.password_hash):

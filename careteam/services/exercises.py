@@ -478,8 +478,11 @@ def change_dose(actor: User, patient_id: int, prescription_id: int, based_on_ver
     with _refused_if_overtaken(patient.id, prescription.id, based_on_version):
         db.session.flush()
         audit.record("create", actor=actor, patient_id=patient.id, object_type=DOSE, object_id=dose.id)
+        before, after = dosing.dose_of(current), dosing.dose_of(dose)
         timeline.record_change(actor, patient.id, PART, PRESCRIPTION, prescription.id,
-                               summary=f"Dose of {prescription.name}: {diff}", reason=dose.reason)
+                               summary=f"Dose of {prescription.name}: {diff}", reason=dose.reason,
+                               changes={name: (getattr(before, name), getattr(after, name))
+                                        for name in dosing.DOSE_FIELDS})
         db.session.commit()
     return dose
 
@@ -496,11 +499,13 @@ def edit_prescription(actor: User, patient_id: int, prescription_id: int, based_
     if not changes:
         return prescription
     old_name = prescription.name
+    replaced = {name: (getattr(prescription, name), value) for name, value in changes.items()}
     for name, value in changes.items():
         setattr(prescription, name, value)
     audit.record("update", actor=actor, patient_id=patient.id, object_type=PRESCRIPTION, object_id=prescription.id)
     timeline.record_change(actor, patient.id, PART, PRESCRIPTION, prescription.id,
-                           summary=f"{old_name}: changed {', '.join(changes)}", reason=(reason or "").strip())
+                           summary=f"{old_name}: changed {', '.join(changes)}", reason=(reason or "").strip(),
+                           changes=replaced)
     with _refused_if_overtaken(patient.id, prescription.id, based_on_version):
         db.session.commit()
     return prescription
@@ -514,10 +519,11 @@ def end_prescription(actor: User, patient_id: int, prescription_id: int, based_o
     problems = dosing.end_problems(ended_on, prescription.started_on, clock.today(), reason)
     if problems:
         raise InvalidInput(problems)
+    replaced = {"ended_on": (prescription.ended_on, ended_on)}
     prescription.ended_on = ended_on
     audit.record("end", actor=actor, patient_id=patient.id, object_type=PRESCRIPTION, object_id=prescription.id)
     timeline.record_change(actor, patient.id, PART, PRESCRIPTION, prescription.id,
-                           summary=f"Ended {prescription.name}", reason=reason.strip())
+                           summary=f"Ended {prescription.name}", reason=reason.strip(), changes=replaced)
     with _refused_if_overtaken(patient.id, prescription.id, based_on_version):
         db.session.commit()
     return prescription

@@ -195,8 +195,10 @@ def save_plan(actor: User, patient_id: int, *, based_on_version: int, tool_ids: 
     except IntegrityError:
         raise Conflict(current=plan_json(current_plan(patient.id))) from None
     audit.record("create", actor=actor, patient_id=patient.id, object_type="flare_plan", object_id=plan.id)
+    replaced = {name: (getattr(current, name) if current else None, value) for name, value in texts.items()}
+    replaced["tools"] = ([t.name for t in current.tools] if current else [], [t.name for t in tools])
     timeline.record_change(actor, patient.id, Part.FLARE_PLAN, "flare_plan", plan.id,
-                           _summary(current, plan, texts), reason=reason)
+                           _summary(current, plan, texts), reason=reason, changes=replaced)
     db.session.commit()
     return plan
 

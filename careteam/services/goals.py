@@ -246,6 +246,7 @@ def edit_goal(actor: User, patient_id: int, goal_id: int, version: int, changes:
     if not described:
         return goal
     title = goal.activity
+    replaced = {field: (getattr(goal, field), value) for field, value in cleaned.items()}
     for field, value in cleaned.items():
         setattr(goal, field, value)
     try:
@@ -256,7 +257,7 @@ def edit_goal(actor: User, patient_id: int, goal_id: int, version: int, changes:
     audit.record("update", actor=actor, patient_id=patient.id, object_type="goal", object_id=goal.id,
                  detail=",".join(sorted(cleaned)))
     timeline.record_change(actor, patient.id, Part.GOALS, "goal", goal.id,
-                           f"Goal “{title}”: " + "; ".join(described), reason=reason)
+                           f"Goal “{title}”: " + "; ".join(described), reason=reason, changes=replaced)
     db.session.commit()
     return goal
 

@@ -2,7 +2,9 @@
 
 Every query of notes filters by the reader's visibilities in SQL (`readable_note_visibilities`),
 so a note hidden from someone is never loaded on their behalf. Nothing is edited or deleted:
-a correction is an addendum, a new note with the visibility of the note it corrects.
+a correction is an addendum, a new note with the visibility of the note it corrects. A note
+written in error (wrong patient, wrong visibility) is voided by its author, with a reason: it
+stays, struck through, with who voided it and why; the handover summary leaves it out.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from careteam.domain.policy import NOTE_PARTS, Action, Part, readable_note_visib
 from careteam.domain.vocabulary import VISIBILITY_LABELS, NoteVisibility
 from careteam.extensions import db
 from careteam.models import Note, Patient, User
-from careteam.services import access, audit, timeline
+from careteam.services import access, audit, clock, timeline
 from careteam.services.access import authorize
-from careteam.services.errors import InvalidInput, NotFound
+from careteam.services.errors import Forbidden, InvalidInput, NotFound
 from careteam.services.pagination import Page
 
 MAX_BODY_LENGTH = 20_000
+MAX_VOID_REASON_LENGTH = 500
 MAX_QUERY_LENGTH = 200
 PER_PAGE = 20
 OBJECT_TYPE = "note"
@@ -82,7 +85,7 @@ def _readable_note(actor: User, patient_id: int, note_id: int, visibilities: lis
     note = db.session.scalar(
         select(Note)
         .where(Note.id == note_id, Note.patient_id == patient_id, Note.visibility.in_(visibilities))
-        .options(joinedload(Note.author))
+        .options(joinedload(Note.author), joinedload(Note.voided_by))
     )
     if note is None:
         raise _deny_as_missing(actor, patient_id, note_id)
@@ -120,6 +123,33 @@ def add_addendum(actor: User, patient_id: int, note_id: int, body: str) -> Note:
     return _persist(actor, patient.id, original.visibility, _checked_body(body), addendum_to_id=root_id)
 
 
+def void_note(actor: User, patient_id: int, note_id: int, reason: str | None) -> Note:
+    """Strike a note through, keeping it. Only its author may (the person who knows it was
+    written in error), and only while still allowed to write notes of that visibility."""
+    patient, visibilities = _authorize_reader(actor, patient_id)
+    note = _readable_note(actor, patient.id, note_id, visibilities)
+    authorize(actor, patient.id, NOTE_PARTS[note.visibility], Action.WRITE, object_type=OBJECT_TYPE,
+              object_id=note.id)
+    if note.author_id != actor.id:
+        audit.record_denial("void", actor=actor, patient_id=patient.id, object_type=OBJECT_TYPE,
+                            object_id=note.id, detail="not the author")
+        raise Forbidden("Only the author of a note can void it; add a correction instead.")
+    reason = (reason or "").strip()
+    if note.voided_at is not None:
+        raise InvalidInput({"reason": "This note has already been voided."})
+    if not reason:
+        raise InvalidInput({"reason": "Say why the note is void (e.g. written in the wrong record)."})
+    if len(reason) > MAX_VOID_REASON_LENGTH:
+        raise InvalidInput({"reason": f"Keep the reason under {MAX_VOID_REASON_LENGTH} characters."})
+    note.voided_at, note.voided_by_id, note.void_reason = clock.now(), actor.id, reason
+    audit.record("void", actor=actor, patient_id=patient.id, object_type=OBJECT_TYPE, object_id=note.id)
+    timeline.record_change(actor, patient.id, NOTE_PARTS[note.visibility], OBJECT_TYPE, note.id,
+                           summary=f"Note voided by {actor.name}", reason=reason,
+                           changes={"voided": (False, True)})
+    db.session.commit()
+    return note
+
+
 def _checked_filter(visibility: str | None, readable: list[str]) -> list[str]:
     """The visibilities to list: all readable ones, or the one asked for if it is readable."""
     if not visibility:
@@ -146,7 +176,7 @@ def _roots(patient_id: int, visibilities: list[str]) -> Select[tuple[Note]]:
     return (
         select(Note)
         .where(Note.patient_id == patient_id, Note.addendum_to_id.is_(None), Note.visibility.in_(visibilities))
-        .options(joinedload(Note.author))
+        .options(joinedload(Note.author), joinedload(Note.voided_by))
         .order_by(Note.created_at.desc(), Note.id.desc())
     )
 
@@ -158,7 +188,7 @@ def _threads(roots: list[Note], visibilities: list[str]) -> list[NoteThread]:
         addenda = db.session.scalars(
             select(Note)
             .where(Note.addendum_to_id.in_(list(threads)), Note.visibility.in_(visibilities))
-            .options(joinedload(Note.author))
+            .options(joinedload(Note.author), joinedload(Note.voided_by))
             .order_by(Note.created_at, Note.id)
         )
         for addendum in addenda:
@@ -221,16 +251,19 @@ def get_note(actor: User, patient_id: int, note_id: int) -> tuple[Patient, NoteT
 
 
 def recent_notes(patient_id: int, visibilities: list[str], limit: int,
-                 since: datetime | None = None) -> list[NoteThread]:
+                 since: datetime | None = None, include_voided: bool = False) -> list[NoteThread]:
     """Internal loader for the dashboard and the handover summary, in two queries.
 
     The caller has authorized the viewer and passes `readable_note_visibilities(role, relation)`;
     it audits its own read. Newest notes first; with `since`, the notes written or corrected since.
+    Voided notes are left out unless asked for.
     """
     unknown = set(visibilities) - set(NOTE_PARTS)
     if unknown:
         raise ValueError(f"unknown note visibilities: {sorted(unknown)}")
     stmt = _roots(patient_id, visibilities).limit(limit)
+    if not include_voided:
+        stmt = stmt.where(Note.voided_at.is_(None))
     if since is not None:
         addendum = aliased(Note)
         corrected_since = exists().where(addendum.addendum_to_id == Note.id, addendum.created_at >= since)

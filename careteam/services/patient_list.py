@@ -12,7 +12,8 @@ from careteam.extensions import db
 from careteam.models import Patient, User, WeeklyCheckin
 from careteam.services import clock
 from careteam.services.alerts import open_alert_counts
-from careteam.services.patients import list_patients
+from careteam.services import audit
+from careteam.services.patients import visible_patient_rows
 
 SORTS = ("name", "last_checkin", "alerts", "trend")
 
@@ -60,7 +61,9 @@ def _sort_key(sort: str):
 
 
 def my_patients(actor: User, sort: str = "name") -> list[PatientRow]:
-    patients = list_patients(actor)
+    sort = sort if sort in SORTS else "name"
+    patients = visible_patient_rows(actor)
+    audit.record_list(actor, "my_patients", len(patients), sort=sort)
     ids = [p.id for p in patients]
     if not ids:
         return []
@@ -78,4 +81,4 @@ def my_patients(actor: User, sort: str = "name") -> list[PatientRow]:
         )
         for p in patients
     ]
-    return sorted(rows, key=_sort_key(sort if sort in SORTS else "name"))
+    return sorted(rows, key=_sort_key(sort))

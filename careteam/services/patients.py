@@ -47,7 +47,14 @@ def create_patient_record(admin: User, user_id: int, date_of_birth: date | None)
 
 
 def list_patients(actor: User) -> list[Patient]:
-    """Patients this actor may list, names only: clinicians their teams', admins all."""
+    """Patients this actor may list, names only: clinicians their teams', admins all. Audited."""
+    patients = visible_patient_rows(actor)
+    audit.record_list(actor, "patients", len(patients))
+    return patients
+
+
+def visible_patient_rows(actor: User) -> list[Patient]:
+    """The rows of list_patients, for a caller that audits its own list."""
     stmt = (
         visible_patients(actor)
         .join(User, User.id == Patient.user_id)
@@ -69,7 +76,9 @@ def list_patients_for_admin(admin: User) -> list[Patient]:
         )
         .order_by(User.name, Patient.id)
     )
-    return list(db.session.scalars(stmt))
+    patients = list(db.session.scalars(stmt))
+    audit.record_list(admin, "admin_patients", len(patients))
+    return patients
 
 
 def own_record(actor: User) -> Patient | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -21,8 +23,12 @@ def record_change(
     object_id: int | None,
     summary: str,
     reason: str = "",
+    changes: dict[str, tuple | list] | None = None,
 ) -> None:
     """Add an entry to the current transaction; the use case's commit writes it.
+
+    `changes` keeps the values replaced, {field: (before, after)}, JSON-serialisable
+    (dates as ISO strings); fields whose value did not change are left out.
 
     `summary` says what changed in a few words ("Dose of Bridge: 3×10 → 3×12"); `reason` is
     the clinician's why. Readers see only entries of parts they may read.
@@ -37,8 +43,23 @@ def record_change(
             object_id=object_id,
             summary=summary[:SUMMARY_LENGTH],
             reason=reason or "",
+            changes=_changed_only(changes),
         )
     )
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _changed_only(changes: dict[str, tuple | list] | None) -> dict[str, list] | None:
+    if not changes:
+        return None
+    kept = {field: [_json_value(before), _json_value(after)] for field, (before, after) in changes.items()
+            if before != after}
+    return kept or None
 
 
 def readable_parts(viewer: User, patient_id: int) -> list[str]:

@@ -54,8 +54,9 @@ def _render(documents: list[str]) -> bytes:
 
 def _audit_export(actor: User, summary: Summary, outcome: str) -> None:
     sqlite.leave_reads_only(audit.commit_read)  # a write after the render's reads
-    audit.record("export", actor=actor, patient_id=summary.patient.id, object_type="summary_pdf", outcome=outcome,
-                 detail=f"{summary.period.start}..{summary.period.end}")
+    audit.record("export", actor=actor, patient_id=summary.patient.id, object_type="summary_pdf",
+                 object_id=summary.patient.id, outcome=outcome,
+                 detail=f"period={summary.period.start}..{summary.period.end}")
 
 
 def summary_pdf(actor: User, patient_id: int, start: date | None = None, end: date | None = None) -> tuple[bytes, str]:

@@ -7,12 +7,14 @@ No traceback, SQL or exception text ever reaches the client.
 from __future__ import annotations
 
 from flask import Flask, current_app, g, jsonify, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from careteam.extensions import db
+from careteam.services import audit
 from careteam.services.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
 from careteam.summary.pdf import PdfError, PdfTimeout
 
@@ -98,6 +100,8 @@ def register_error_handlers(app: Flask) -> None:
         if status == 429:
             headers["Retry-After"] = "60"
         message = MESSAGES.get(status) or error.description
+        if status in (403, 404):
+            audit.record_unaudited_refusal(current_user, status)
         return error_response(status, message, errors, headers)
 
     @app.errorhandler(CSRFError)
@@ -110,6 +114,8 @@ def register_error_handlers(app: Flask) -> None:
     def service_error(error: ServiceError):
         errors = getattr(error, "errors", None)
         extra = None
+        if error.status in (403, 404):
+            audit.record_unaudited_refusal(current_user, error.status)
         if getattr(error, "current", None) is not None:
             extra = {"current": error.current}
         return error_response(error.status, error.message, errors, extra=extra)
@@ -139,8 +145,5 @@ def register_error_handlers(app: Flask) -> None:
         original = getattr(error, "original_exception", None)
         if original is not None:
             current_app.logger.error("unhandled error rid=%s", g.get("request_id"), exc_info=original)
-        try:
-            db.session.rollback()
-        except Exception:
-            pass
+        audit.record_error(current_user, original)  # rolls back first; never raises
         return error_response(500)

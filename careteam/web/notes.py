@@ -1,4 +1,5 @@
-"""Clinical notes: pages. Append-only: there is no edit or delete route, by design."""
+"""Clinical notes: pages. Append-only: there is no edit or delete route, by design; the
+author may void a note written in error (it stays, struck through)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from flask_login import login_required
 
 from careteam.domain.policy import Part
 from careteam.services import notes
-from careteam.services.errors import InvalidInput
+from careteam.services.errors import Forbidden, InvalidInput
 from careteam.web.forms import distinct_ids, options, show_service_errors
-from careteam.web.forms.notes import AddendumForm, NoteForm, NoteSearchForm
+from careteam.web.forms.notes import AddendumForm, NoteForm, NoteSearchForm, VoidNoteForm
 from careteam.web.login import actor
 from careteam.web.templating import RecordTab, add_record_tab
 
@@ -82,15 +83,19 @@ def create(patient_id: int):
     return _list_page(patient_id, form, status=422)
 
 
-def _detail_page(patient_id: int, note_id: int, form: AddendumForm | None = None, status: int = 200):
+def _detail_page(patient_id: int, note_id: int, form: AddendumForm | None = None, status: int = 200,
+                 void_form: VoidNoteForm | None = None):
     user = actor()
     patient, thread = notes.get_note(user, patient_id, note_id)
     may_correct = thread.note.visibility in notes.writable_visibilities(user, patient_id)
+    may_void = may_correct and thread.note.author_id == user.id and thread.note.voided_at is None
     return render_template(
         "notes/detail.html",
         patient=patient,
         thread=thread,
         form=(form or AddendumForm(formdata=None)) if may_correct else None,
+        # A refused attempt keeps its form, so that its message shows even on a voided note.
+        void_form=void_form if void_form and void_form.errors else VoidNoteForm(formdata=None) if may_void else None,
         label=notes.visibility_label,
     ), status
 
@@ -114,3 +119,21 @@ def add_addendum(patient_id: int, note_id: int):
             flash("Correction added under the note.", "success")
             return redirect(url_for("notes.detail", patient_id=patient_id, note_id=addendum.addendum_to_id))
     return _detail_page(patient_id, note_id, form, status=422)
+
+
+@bp.route("/patients/<int:patient_id>/notes/<int:note_id>/void", methods=["POST"])
+@login_required
+def void(patient_id: int, note_id: int):
+    form = VoidNoteForm()
+    if form.validate_on_submit():
+        try:
+            note = notes.void_note(actor(), patient_id, note_id, form.reason.data)
+        except InvalidInput as error:
+            show_service_errors(form, error)
+        except Forbidden as error:
+            flash(error.message, "error")
+            return _detail_page(patient_id, note_id, status=403)
+        else:
+            flash("Note voided. It stays in the record, struck through.", "success")
+            return redirect(url_for("notes.detail", patient_id=patient_id, note_id=note.id))
+    return _detail_page(patient_id, note_id, status=422, void_form=form)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import SearchField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from careteam.services.notes import MAX_BODY_LENGTH, MAX_QUERY_LENGTH
+from careteam.services.notes import MAX_BODY_LENGTH, MAX_QUERY_LENGTH, MAX_VOID_REASON_LENGTH
 from careteam.services.questions import MAX_ANSWER_LENGTH, MAX_TEXT_LENGTH
 from careteam.web.forms import Form, options
 
@@ -21,6 +21,14 @@ class AddendumForm(Form):
         "Correction",
         description="The note itself stays as it was; the correction is shown under it, to the same readers.",
         validators=[DataRequired("Write the correction."), Length(max=MAX_BODY_LENGTH)],
+    )
+
+
+class VoidNoteForm(Form):
+    reason = TextAreaField(
+        "Why is this note void?",
+        description="The note stays, struck through, with your name and this reason. It is left out of the handover summary.",
+        validators=[DataRequired("Say why the note is void."), Length(max=MAX_VOID_REASON_LENGTH)],
     )
 
 
