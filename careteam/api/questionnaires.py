@@ -125,3 +125,33 @@ class Assignments(MethodView):
         """Assign once or every N weeks (clinicians on the team)."""
         row = questionnaires.assign(actor(), patient_id, data["instrument"], data["starts_on"], data["every_weeks"])
         return next(v for v in questionnaires.assignment_views(row.patient_id) if v.assignment.id == row.id)
+
+
+class MeasurePointOut(Schema):
+    on = fields.Date()
+    score = fields.Float(allow_none=True)
+    band = fields.Str(allow_none=True)
+    flags = fields.List(fields.Str())
+
+
+class MeaningfulChangeOut(Schema):
+    points = fields.Float()
+    source = fields.Str(metadata={"description": "The publication that gives the threshold."})
+
+
+class MeasureOut(Schema):
+    """One measure of the summary and dashboard (services.measures.measures_overview)."""
+
+    instrument = fields.Str(metadata={"description": "Instrument id; psfs is the mean of the functional goals."})
+    short_title = fields.Str()
+    version = fields.Str()
+    source = fields.Str(metadata={"description": "questionnaire, weekly check-in or functional goals."})
+    score_range = fields.List(fields.Float())
+    latest = fields.Nested(MeasurePointOut, allow_none=True)
+    first = fields.Nested(MeasurePointOut, allow_none=True)
+    change = fields.Float(allow_none=True, metadata={"description": "Latest minus first; null with one score."})
+    better = fields.Bool(allow_none=True)
+    meaningful = fields.Bool(allow_none=True, metadata={
+        "description": "Null where the definition cites no threshold: nothing is claimed."})
+    meaningful_change = fields.Nested(MeaningfulChangeOut, allow_none=True)
+    points = fields.List(fields.Nested(MeasurePointOut))
