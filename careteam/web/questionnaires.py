@@ -31,7 +31,7 @@ def measure_chart(measure: dict, width: int = 640, height: int = 200) -> Markup:
     chart = LineChart(
         title=f"{measure['short_title']} over time", x_labels=[p["on"].strftime("%-d %b") for p in points],
         series=[Series(measure["short_title"], [p["score"] for p in points])], y_min=low, y_max=high,
-        y_ticks=[round(low + step * i, 1) for i in range(5)], width=width, height=height,
+        y_ticks=[round(low + step * i, 0 if high - low >= 8 else 1) for i in range(5)], width=width, height=height,
         description=f"{measure['short_title']} scores from {points[0]['on']:%-d %b %Y} to {points[-1]['on']:%-d %b %Y}",
     )
     return render_line_chart(chart)
