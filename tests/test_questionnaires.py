@@ -69,6 +69,7 @@ def test_item_9_raises_a_safety_alert_the_psychologist_and_physician_may_acknowl
     body = api.patient_a.post(responses_url(clinic), json=phq9()).get_json()
     assert (body["score"], body["band"], body["flags"]) == (9, "mild", ["self_harm_thoughts"])
     alerts = api.psych.get(f"/api/v1/patients/{clinic.record_a.id}/alerts").get_json()
+    assert alerts[0]["kind"] == "questionnaire_safety" and "PHQ-9 item 9" in alerts[0]["flag_labels"][0]
     with app.app_context():
         alert = db.session.scalar(select(RedFlagAlert).where(RedFlagAlert.patient_id == clinic.record_a.id))
         assert (alert.kind, alert.questionnaire_response_id, alert.flags) == (
@@ -110,6 +111,7 @@ def test_the_physician_acknowledges_a_safety_alert_too_but_the_psychologist_no_r
     ({"instrument": "peg", "answers": [{"linkId": "pain", "value": 1}]}, "instrument"),  # asked in the check-in
     ({"instrument": "phq9", "answers": [{"linkId": "1", "value": "two"}]}, "answers"),    # schema: not an int
     ({"instrument": "phq9", "answers": [], "extra": 1}, "answers"),
+    ({"instrument": "phq9", "answers": [{"linkId": "1", "value": None}]}, "answers"),   # nothing answered
 ])
 def test_bad_answers_get_422_with_field_errors_and_nothing_is_saved(api, clinic, app, payload, field):
     assign(api, clinic)

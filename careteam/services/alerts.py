@@ -28,6 +28,16 @@ def flag_labels(codes: Iterable[str]) -> list[str]:
     return [RED_FLAG_LABELS[flag] for flag in ordered_flags(codes)]
 
 
+def alert_labels(alert: RedFlagAlert) -> list[str]:
+    """The words for an alert's flags, whichever kind it is."""
+    if alert.kind == RED_FLAG:
+        return flag_labels(alert.flags)
+    from careteam.services.questionnaires import safety_flag_labels  # it raises these alerts
+
+    labels = safety_flag_labels()
+    return [labels.get(code, code) for code in alert.flags]
+
+
 def raise_safety_alert(actor: User, patient_id: int, response_id: int, flags: list[str], summary: str) -> RedFlagAlert:
     """A questionnaire answer that needs the team now (e.g. PHQ-9 item 9 above 0), in the same queue
     as red flags, for the physician and the psychologist. Called inside the response's use case,
@@ -85,7 +95,10 @@ def open_alerts(actor: User, patient_id: int) -> list[RedFlagAlert]:
 def acknowledge(actor: User, patient_id: int, alert_id: int) -> RedFlagAlert:
     """A physician on the team acknowledges; who and when are kept. A second acknowledgement
     (or a colleague's at the same moment) changes nothing."""
-    kind = db.session.scalar(select(RedFlagAlert.kind).where(RedFlagAlert.id == alert_id))
+    # The kind decides who may acknowledge; looked up within this patient only, so that the answer
+    # (403 or 404) says nothing about another patient's alert.
+    kind = db.session.scalar(select(RedFlagAlert.kind).where(RedFlagAlert.id == alert_id,
+                                                             RedFlagAlert.patient_id == patient_id))
     patient = authorize(actor, patient_id, ALERT_PARTS.get(kind, Part.ALERTS), Action.WRITE,
                         object_type="red_flag_alert", object_id=alert_id)
     alert = db.session.get(RedFlagAlert, alert_id)
