@@ -25,6 +25,10 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     _configure_logging(app)
+    from careteam.services.instruments import load_catalogue
+
+    # A broken questionnaire definition stops start-up with the file's name and the problem.
+    app.extensions["careteam_instruments"] = load_catalogue(app.config["CARETEAM_INSTRUMENTS_DIR"])
 
     db.init_app(app)
     with app.app_context():

@@ -104,6 +104,12 @@ def load_config(instance_path: str) -> dict:
         # Handover PDFs: page size (A4 or Letter) and the longest a render may take.
         "CARETEAM_PDF_PAGE_SIZE": os.environ.get("CARETEAM_PDF_PAGE_SIZE", "A4"),
         "CARETEAM_PDF_TIMEOUT_SECONDS": _int("CARETEAM_PDF_TIMEOUT_SECONDS", 30),
+        # Questionnaires: a clinic's own (licensed) definition files, read and checked at start-up.
+        "CARETEAM_INSTRUMENTS_DIR": os.environ.get("CARETEAM_INSTRUMENTS_DIR", str(instance / "instruments")),
+        # Shown at once to a patient whose answer raises a safety flag (e.g. PHQ-9 item 9).
+        "CARETEAM_CLINIC_PHONE": os.environ.get("CARETEAM_CLINIC_PHONE", "+1 555 0100"),
+        "CARETEAM_CLINIC_HOURS": os.environ.get("CARETEAM_CLINIC_HOURS", "Monday to Friday, 8:00-18:00"),
+        "CARETEAM_EMERGENCY_NUMBER": os.environ.get("CARETEAM_EMERGENCY_NUMBER", "112"),
         # JSON API and its OpenAPI document (flask-smorest).
         "API_TITLE": "careteam",
         "API_VERSION": "v1",

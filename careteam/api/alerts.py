@@ -24,8 +24,10 @@ class AcknowledgerOut(Schema):
 
 class AlertOut(Schema):
     id = fields.Int()
-    flags = fields.List(fields.Str(), metadata={"description": "red-flag codes"})
-    flag_labels = fields.Function(lambda alert: alerts.flag_labels(alert.flags))
+    flags = fields.List(fields.Str(), metadata={"description": "red-flag codes, or a questionnaire's safety flag ids"})
+    flag_labels = fields.Function(lambda alert: alerts.alert_labels(alert))
+    kind = fields.Str(metadata={"description": "red_flag (a check-in) or questionnaire_safety (e.g. PHQ-9 item 9)"})
+    questionnaire_response_id = fields.Int(allow_none=True)
     checkin_id = fields.Int(allow_none=True)
     week_start = fields.Function(lambda alert: alert.checkin.week_start.isoformat() if alert.checkin else None,
                                  metadata={"description": "the Monday of the check-in's week"})

@@ -12,6 +12,7 @@ from careteam.api.exercises import DoseOut, PrescriptionOut
 from careteam.api.exposure import ProgressOut
 from careteam.api.flare import FlarePlanOut
 from careteam.api.goals import GoalOut
+from careteam.api.questionnaires import MeasureOut
 from careteam.api.interventions import LedgerRowOut
 from careteam.api.questions import QuestionOut
 from careteam.api.schemas import Extended, InputSchema, PatientOut, TeamMemberOut, WeekPointOut
@@ -71,6 +72,7 @@ class SummaryOut(Schema):
     generated_by = fields.Str(attribute="generated_by.name")
     alerts = fields.List(fields.Nested(AlertOut), metadata={"description": "Open alerts and those raised in the period."})
     goals = fields.List(fields.Nested(GoalOut))
+    measures = fields.List(fields.Nested(MeasureOut), metadata={"description": "Questionnaire scores in the period."})
     weeks = fields.List(fields.Nested(WeekPointOut))
     ledger = fields.List(fields.Nested(LedgerRowOut))
     exercises = fields.List(fields.Nested(ProgrammeItemOut))

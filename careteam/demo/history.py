@@ -18,3 +18,6 @@ def add_history(users: dict[str, User], records: dict[str, Patient], today: date
     add_activity_history(users, records, today)
     add_exposure_history(users, records, today)
     add_flare_plan_history(users, records, today)  # links the interventions made above
+    from careteam.demo.questionnaires import add_questionnaire_history
+
+    add_questionnaire_history(users, records, today)

@@ -46,6 +46,8 @@ class Part(StrEnum):
     QUESTIONS = "questions"  # questions for the next appointment, from the patient or the team
     ALERTS = "alerts"  # red-flag alerts; physicians acknowledge them
     APPOINTMENTS = "appointments"
+    QUESTIONNAIRES = "questionnaires"  # assignments, answers and scores (PEG, PHQ-9, GAD-7, STarT Back…)
+    SAFETY_ALERTS = "safety_alerts"  # questionnaire safety flags: the psychologist acknowledges too
 
 
 class Action(StrEnum):
@@ -90,6 +92,8 @@ POLICY: dict[Part, dict[Role, frozenset[Action]]] = {
     Part.QUESTIONS: {PAT: {R, W}, DOC: {R, W}, PT: {R, W}, PSY: {R, W}},
     Part.ALERTS: {PAT: {R}, DOC: {R, W}, PT: {R}, PSY: {R}},
     Part.APPOINTMENTS: {PAT: {R}, DOC: {R, W}, PT: {R, W}, PSY: {R, W}},
+    Part.QUESTIONNAIRES: {PAT: {R, L}, DOC: {R, W}, PT: {R, W}, PSY: {R, W}},
+    Part.SAFETY_ALERTS: {PAT: {R}, DOC: {R, W}, PT: {R}, PSY: {R, W}},
 }
 POLICY = {part: {role: frozenset(actions) for role, actions in row.items()} for part, row in POLICY.items()}
 

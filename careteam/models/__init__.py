@@ -13,6 +13,7 @@ from careteam.models.intervention import Intervention
 from careteam.models.note import Note, Question
 from careteam.models.patient import CareTeamMember, Patient
 from careteam.models.protocol import ProtocolTemplate
+from careteam.models.questionnaire import QuestionnaireAnswer, QuestionnaireAssignment, QuestionnaireResponse
 from careteam.models.timeline import RecordEvent
 from careteam.models.types import utcnow
 from careteam.models.user import ApiToken, RecoveryCode, User
@@ -39,6 +40,9 @@ __all__ = [
     "Note",
     "Patient",
     "ProtocolTemplate",
+    "QuestionnaireAnswer",
+    "QuestionnaireAssignment",
+    "QuestionnaireResponse",
     "QuotaDecision",
     "Question",
     "RecordEvent",

@@ -18,10 +18,38 @@ from careteam.services.errors import NotFound
 
 OPEN = "open"
 ALL = "all"
+RED_FLAG = "red_flag"
+QUESTIONNAIRE_SAFETY = "questionnaire_safety"
+# Who acknowledges which kind of alert: the policy's part for it.
+ALERT_PARTS = {RED_FLAG: Part.ALERTS, QUESTIONNAIRE_SAFETY: Part.SAFETY_ALERTS}
 
 
 def flag_labels(codes: Iterable[str]) -> list[str]:
     return [RED_FLAG_LABELS[flag] for flag in ordered_flags(codes)]
+
+
+def alert_labels(alert: RedFlagAlert) -> list[str]:
+    """The words for an alert's flags, whichever kind it is."""
+    if alert.kind == RED_FLAG:
+        return flag_labels(alert.flags)
+    from careteam.services.questionnaires import safety_flag_labels  # it raises these alerts
+
+    labels = safety_flag_labels()
+    return [labels.get(code, code) for code in alert.flags]
+
+
+def raise_safety_alert(actor: User, patient_id: int, response_id: int, flags: list[str], summary: str) -> RedFlagAlert:
+    """A questionnaire answer that needs the team now (e.g. PHQ-9 item 9 above 0), in the same queue
+    as red flags, for the physician and the psychologist. Called inside the response's use case,
+    which has authorized; the caller commits."""
+    alert = RedFlagAlert(patient_id=patient_id, flags=list(flags), kind=QUESTIONNAIRE_SAFETY,
+                         questionnaire_response_id=response_id)
+    db.session.add(alert)
+    db.session.flush()
+    audit.record("create", actor=actor, patient_id=patient_id, object_type="red_flag_alert", object_id=alert.id)
+    timeline.record_change(actor, patient_id, Part.ALERTS, "red_flag_alert", alert.id,
+                           summary="Safety alert raised: " + summary)
+    return alert
 
 
 def raise_alert(patient: Patient, checkin: WeeklyCheckin, flags: Iterable[str]) -> RedFlagAlert:
@@ -67,8 +95,12 @@ def open_alerts(actor: User, patient_id: int) -> list[RedFlagAlert]:
 def acknowledge(actor: User, patient_id: int, alert_id: int) -> RedFlagAlert:
     """A physician on the team acknowledges; who and when are kept. A second acknowledgement
     (or a colleague's at the same moment) changes nothing."""
-    patient = authorize(actor, patient_id, Part.ALERTS, Action.WRITE, object_type="red_flag_alert",
-                        object_id=alert_id)
+    # The kind decides who may acknowledge; looked up within this patient only, so that the answer
+    # (403 or 404) says nothing about another patient's alert.
+    kind = db.session.scalar(select(RedFlagAlert.kind).where(RedFlagAlert.id == alert_id,
+                                                             RedFlagAlert.patient_id == patient_id))
+    patient = authorize(actor, patient_id, ALERT_PARTS.get(kind, Part.ALERTS), Action.WRITE,
+                        object_type="red_flag_alert", object_id=alert_id)
     alert = db.session.get(RedFlagAlert, alert_id)
     if alert is None or alert.patient_id != patient.id:
         raise NotFound()
@@ -82,7 +114,8 @@ def acknowledge(actor: User, patient_id: int, alert_id: int) -> RedFlagAlert:
         audit.record("acknowledge", actor=actor, patient_id=patient.id, object_type="red_flag_alert",
                      object_id=alert.id)
         timeline.record_change(actor, patient.id, Part.ALERTS, "red_flag_alert", alert.id,
-                               summary="Red-flag alert acknowledged: " + "; ".join(flag_labels(alert.flags)))
+                               summary="Red-flag alert acknowledged: " + "; ".join(flag_labels(alert.flags))
+                               if alert.kind == RED_FLAG else "Safety alert acknowledged")
     db.session.commit()
     db.session.refresh(alert)
     return alert

@@ -19,7 +19,7 @@ from careteam.domain.policy import Action, Part, allowed, readable_note_visibili
 from careteam.extensions import db
 from careteam.models import CareTeamMember, FlarePlan, Patient, Question, RecordEvent, RedFlagAlert, User
 from careteam.services import audit, clock, exercises, exposure, flare, goals, ledger, notes
-from careteam.services import questions, timeline
+from careteam.services import measures, questionnaires, questions, timeline
 from careteam.services.access import authorize, relation_to
 from careteam.services.activity_progress import PlanProgress, activity_progress
 from careteam.summary.trends import WeekPoint, last_weeks, trend_chart
@@ -46,6 +46,8 @@ class Dashboard:
     activity: list[PlanProgress] = field(default_factory=list)
     exposure: exposure.ExposureProgress | None = None
     flare_plan: FlarePlan | None = None
+    measures: list[dict] = field(default_factory=list)  # services.measures, right after the goals
+    due_questionnaires: list = field(default_factory=list)
 
     @property
     def has_plans(self) -> bool:
@@ -98,6 +100,9 @@ def build(actor: User, patient_id: int) -> Dashboard:
     board = Dashboard(patient=patient, team=_team(patient.id), readable=readable)
     if Part.GOALS in readable:
         board.goals = goals.goal_progress(patient.id)
+    if Part.QUESTIONNAIRES in readable:
+        board.measures = measures.measures_overview(patient.id)
+        board.due_questionnaires = questionnaires.due_questionnaires(patient.id, today)
     if Part.CHECKINS in readable:
         board.weeks = last_weeks(patient.id, today, TREND_WEEKS)
     if Part.INTERVENTIONS in readable:

@@ -11,6 +11,7 @@ from careteam.domain.trends import COMPARE_TO_WEEKS, TrendResult, checkin_overdu
 from careteam.extensions import db
 from careteam.models import Patient, User, WeeklyCheckin
 from careteam.services import clock
+from careteam.services import questionnaires
 from careteam.services.alerts import open_alert_counts
 from careteam.services import audit
 from careteam.services.patients import visible_patient_rows
@@ -25,6 +26,7 @@ class PatientRow:
     open_alerts: int
     trend: TrendResult
     overdue: bool
+    overdue_questionnaires: int = 0
 
 
 def _last_checkins(patient_ids: list[int]) -> dict[int, date]:
@@ -71,6 +73,7 @@ def my_patients(actor: User, sort: str = "name") -> list[PatientRow]:
     last = _last_checkins(ids)
     pain = _recent_pain(ids, today)
     alerts = open_alert_counts(ids)
+    overdue_questionnaires = questionnaires.overdue_counts(ids, today)
     rows = [
         PatientRow(
             patient=p,
@@ -78,6 +81,7 @@ def my_patients(actor: User, sort: str = "name") -> list[PatientRow]:
             open_alerts=alerts.get(p.id, 0),
             trend=pain_trend(pain[p.id]),
             overdue=checkin_overdue(last.get(p.id), today),
+            overdue_questionnaires=overdue_questionnaires.get(p.id, 0),
         )
         for p in patients
     ]

@@ -22,7 +22,7 @@ from careteam.extensions import db
 from careteam.models import CareTeamMember, FlarePlan, Patient, Question, RedFlagAlert, User
 from careteam.services import appointments, clock, exercises, exposure, flare, goals, ledger
 from careteam.services import notes as notes_service
-from careteam.services import questions
+from careteam.services import measures, questions
 from careteam.services.access import authorize, relation_to
 from careteam.services.activity_progress import PlanProgress, activity_progress, progress_chart
 from careteam.services.errors import InvalidInput
@@ -79,6 +79,7 @@ class Summary:
     activity: list[PlanProgress] = field(default_factory=list)
     exposure: exposure.ExposureProgress | None = None
     flare_days: list[date] = field(default_factory=list)
+    measures: list[dict] = field(default_factory=list)  # services.measures, right after the goals
     flare_plan: FlarePlan | None = None
     questions: list[Question] = field(default_factory=list)
     notes: list[SummaryNote] = field(default_factory=list)
@@ -179,6 +180,8 @@ def build_summary(actor: User, patient_id: int, start: date | None = None, end: 
         summary.alerts = _alerts(patient.id, period)
     if Part.GOALS in sections:
         summary.goals = goals.goal_progress(patient.id)
+    if Part.QUESTIONNAIRES in sections:
+        summary.measures = measures.measures_overview(patient.id, (period.start, period.end))
     if Part.INTERVENTIONS in sections:
         summary.ledger = ledger.build_ledger(patient.id, period.end)
     if Part.EXERCISE_DOSES in sections:

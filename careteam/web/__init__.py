@@ -27,6 +27,7 @@ BLUEPRINT_MODULES = [
     "careteam.web.protocols",
     "careteam.web.appointments",
     "careteam.web.summary",
+    "careteam.web.questionnaires",
 ]
 
 

@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from careteam.domain.policy import Action, Part
 from careteam.domain.vocabulary import RED_FLAG_LABELS
-from careteam.services import access, alerts
+from careteam.services import access, alerts, questionnaires
 from careteam.web.forms import ActionForm
 from careteam.web.login import actor
 
@@ -25,8 +25,9 @@ def index(patient_id: int):
         open_alerts=[a for a in found if a.acknowledged_at is None],
         acknowledged=[a for a in found if a.acknowledged_at is not None],
         may_acknowledge=access.may(user, patient_id, Part.ALERTS, Action.WRITE),
+        may_acknowledge_safety=access.may(user, patient_id, Part.SAFETY_ALERTS, Action.WRITE),
         action_form=ActionForm(),
-        flag_labels=RED_FLAG_LABELS,
+        flag_labels={**RED_FLAG_LABELS, **questionnaires.safety_flag_labels()},
     )
 
 

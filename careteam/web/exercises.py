@@ -10,7 +10,7 @@ from flask_login import login_required
 from careteam.domain import dosing
 from careteam.domain.policy import Action, Part, Role
 from careteam.domain.vocabulary import NEXT_DAY_LABELS, NextDayResponse
-from careteam.services import access, clock, exercises, graded_activity, patients
+from careteam.services import access, clock, exercises, graded_activity, patients, questionnaires
 from careteam.services.errors import Conflict, InvalidInput
 from careteam.web.forms import show_service_errors
 from careteam.web.forms.exercises import (
@@ -213,7 +213,8 @@ def _today_page(patient_id: int, failed: tuple[int, LogSessionForm] | None = Non
     return render_template("exercises/today.html", patient=page.patient, page=page, log_forms=forms,
                            answer_form=NextDayForm(formdata=None), failed_id=failed[0] if failed else None,
                            next_day_labels=NEXT_DAY_LABELS, describe=_describe,
-                           activity_today=activity_today), status
+                           activity_today=activity_today,
+                           questionnaires_due=questionnaires.due_questionnaires(page.patient.id, page.day)), status
 
 
 @bp.route("/my-record/today")

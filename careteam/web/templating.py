@@ -129,7 +129,10 @@ def register_templating(app: Flask) -> None:
 
     @app.template_global()
     def flag_labels(codes) -> list[str]:
-        return [RED_FLAG_LABELS.get(code, code) for code in codes]
+        from careteam.services.questionnaires import safety_flag_labels
+
+        safety = safety_flag_labels()  # questionnaire safety flags share the alert queue
+        return [RED_FLAG_LABELS.get(code) or safety.get(code, code) for code in codes]
 
     @app.template_global()
     def note_visibility_label(visibility: str) -> str:

@@ -29,6 +29,8 @@ access_log               r       r         r               r            r
 questions                rw      rw        rw              rw           -
 alerts                   r       rw        r               r            -
 appointments             r       rw        rw              rw           -
+questionnaires           rl      rw        rw              rw           -
+safety_alerts            r       rw        r               rw           -
 """
 LETTERS = {"r": Action.READ, "w": Action.WRITE, "l": Action.LOG, "i": Action.INVITE}
 
