@@ -32,6 +32,8 @@ class AuditEvent(db.Model):
     detail: Mapped[str | None] = mapped_column(String(80))
     address: Mapped[str | None] = mapped_column(String(45))
     request_id: Mapped[str | None] = mapped_column(String(36))
+    # Set when the actor read or tried this under an emergency-access grant (break-glass).
+    break_glass_grant_id: Mapped[int | None] = mapped_column(index=True)
 
 
 # The database itself refuses to change or delete an audit row. The same statements are in
