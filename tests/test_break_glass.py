@@ -191,3 +191,21 @@ def test_the_admin_reviews_every_emergency_access_without_clinical_content(app, 
         assert expected in html
     assert "Clinical words here" not in html
     assert login_as(clinic.outside_physician).get("/admin/break-glass").status_code == 403
+
+
+def test_a_psychologists_note_reaches_no_break_glass_clinician_by_any_route(app, clinic, login_as, api):
+    """The note-leak walk of every GET route, for each discipline under break-glass."""
+    from tests.test_note_leaks import MARKER as LEAK_MARKER
+    from tests.test_note_leaks import requests_to_walk, responses, shows_marker
+
+    a = clinic.record_a.id
+    note = api.psych.post(f"/api/v1/patients/{a}/notes", json={
+        "visibility": "psychologists", "body": f"Session 4. {LEAK_MARKER}"}).get_json()["id"]
+    for who in ("outside_psych", "outside_physician"):
+        client = login_as(getattr(clinic, who))
+        assert open_emergency(client, a).status_code == 302
+        requests = list(requests_to_walk(app, a, clinic.record_b.id, [note], [note]))
+        answers = list(responses(client, requests))
+        ok = [url for url, _, r in answers if r.status_code == 200]
+        leaks = [url for url, _, r in answers if shows_marker(r)]
+        assert len(ok) > 20 and leaks == [], who
