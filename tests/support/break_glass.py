@@ -7,6 +7,7 @@ from datetime import timedelta
 from careteam.services import clock
 
 REASON = "Unconscious in the emergency department, team unreachable"
+_real_now = clock.now
 
 
 def open_emergency(client, identifier, reason: str = REASON):
@@ -16,10 +17,4 @@ def open_emergency(client, identifier, reason: str = REASON):
 
 def move_clock(monkeypatch, by: timedelta) -> None:
     """Every `clock.now()` from here on answers `by` later than the real time."""
-    real_now = clock.now.__wrapped__ if hasattr(clock.now, "__wrapped__") else clock.now
-
-    def later():
-        return real_now() + by
-
-    later.__wrapped__ = real_now
-    monkeypatch.setattr(clock, "now", later)
+    monkeypatch.setattr(clock, "now", lambda: _real_now() + by)
