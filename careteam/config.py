@@ -94,6 +94,8 @@ def load_config(instance_path: str) -> dict:
         "CARETEAM_CHECKIN_EDIT_DAYS": _int("CARETEAM_CHECKIN_EDIT_DAYS", 7),
         # Graded exposure: an item is mastered after two attempts in a row at or below this expectancy.
         "CARETEAM_MASTERY_THRESHOLD": _int("CARETEAM_MASTERY_THRESHOLD", 20),
+        # Break-glass: how long a clinician outside the care team may read a record in an emergency.
+        "CARETEAM_BREAK_GLASS_MINUTES": _int("CARETEAM_BREAK_GLASS_MINUTES", 60),
         # Outgoing mail for set-password links; without a host the link is shown to the admin only.
         "CARETEAM_SMTP_HOST": os.environ.get("CARETEAM_SMTP_HOST", ""),
         "CARETEAM_SMTP_PORT": _int("CARETEAM_SMTP_PORT", 587),

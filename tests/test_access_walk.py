@@ -142,3 +142,60 @@ def test_no_route_answers_500_to_anyone(app, clinic, login_as, who):
         for json in (False, True):
             response = call(client, method, url_for_rule(rule, clinic.record_a.id), json)
             assert response.status_code < 500, (who, method, rule.rule, response.status_code)
+
+
+# Break-glass: a clinician outside the team with an active emergency grant. Ending the grant is
+# the one change such a clinician may make.
+BREAK_GLASS_OWN_ENDPOINTS = {"break_glass.end"}
+READ_METHODS = {"GET"}
+
+
+def _data_rows(app) -> dict[str, int]:
+    """Row counts of every table but the audit trail and the grants themselves."""
+    from sqlalchemy import func as sql_func
+
+    with app.app_context():
+        return {name: db.session.scalar(select(sql_func.count()).select_from(table))
+                for name, table in db.metadata.tables.items()
+                if name not in {"audit_events", "break_glass_grants"}}
+
+
+@pytest.mark.parametrize("who", ["outside_physician", "outside_physio", "outside_psych"])
+def test_break_glass_reads_never_writes_and_expires(app, clinic, login_as, monkeypatch, who):
+    from datetime import timedelta
+
+    from tests.support.break_glass import move_clock, open_emergency
+
+    client = login_as(getattr(clinic, who))
+    clinician_id = getattr(clinic, who).id
+    a = clinic.record_a.id
+    assert open_emergency(client, a).status_code == 302
+    before = _data_rows(app)
+    reads = writes = forbidden = 0
+    for rule, method in routes(app):
+        if "patient_id" not in rule.arguments or rule.endpoint in BREAK_GLASS_OWN_ENDPOINTS:
+            continue
+        is_api = rule.rule.startswith("/api/")
+        response = call(client, method, url_for_rule(rule, a), is_api)
+        assert response.status_code < 500, (who, method, rule.rule, response.status_code)
+        if method in READ_METHODS:
+            reads += response.status_code == 200
+        else:
+            # Refused as someone who knows the record (403), the object is missing (404) or the
+            # empty form is refused before the service (422); the row counts below prove no change.
+            assert response.status_code in {403, 404, 405, 422}, (who, method, rule.rule, response.status_code)
+            writes += 1
+            forbidden += response.status_code == 403
+    assert reads >= 10 and writes >= 20 and forbidden >= 10, (reads, writes, forbidden)
+    assert _data_rows(app) == before  # nothing was changed anywhere
+
+    with app.app_context():
+        events = list(db.session.scalars(select(AuditEvent).where(
+            AuditEvent.user_id == clinician_id, AuditEvent.patient_id == a)))
+    assert len(events) > reads and all(e.break_glass_grant_id is not None for e in events)
+
+    move_clock(monkeypatch, timedelta(minutes=61))
+    for rule, method in routes(app):
+        if "patient_id" in rule.arguments and method in READ_METHODS:
+            response = call(client, method, url_for_rule(rule, a), rule.rule.startswith("/api/"))
+            assert response.status_code == 404, (who, "after expiry", rule.rule, response.status_code)

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 # field needs a new chain version, never an edit of this list.
 CHAINED_FIELDS = (
     "occurred_at", "user_id", "role", "patient_id", "object_type", "object_id",
-    "action", "outcome", "detail", "address", "request_id",
+    "action", "outcome", "detail", "address", "request_id", "break_glass_grant_id",
 )
 GENESIS = "0" * 64
 

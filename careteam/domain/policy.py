@@ -25,6 +25,8 @@ class Relation(StrEnum):
     SELF = "self"  # the patient's own record
     TEAM = "team"  # a clinician on the patient's care team
     NONE = "none"  # anyone else, including admins
+    # A clinician not on the team holding an active emergency-access grant: read-only.
+    BREAK_GLASS = "break_glass"
 
 
 class Part(StrEnum):
@@ -98,6 +100,15 @@ POLICY: dict[Part, dict[Role, frozenset[Action]]] = {
 POLICY = {part: {role: frozenset(actions) for role, actions in row.items()} for part, row in POLICY.items()}
 
 
+# Under break-glass a clinician reads what their discipline reads on a team, never these.
+BREAK_GLASS_HIDDEN_PARTS: frozenset[Part] = frozenset({Part.NOTES_PSYCHOLOGISTS})
+
+
+def may_break_glass(role: Role) -> bool:
+    """Only clinicians may ask for emergency access; never a patient or an admin."""
+    return role in CLINICIAN_ROLES
+
+
 def relation_required(role: Role) -> Relation | None:
     """The relation a role needs to the patient; None for admins, who act on any record."""
     if role == Role.ADMIN:
@@ -106,6 +117,10 @@ def relation_required(role: Role) -> Relation | None:
 
 
 def allowed(role: Role, relation: Relation, part: Part, action: Action) -> bool:
+    if relation == Relation.BREAK_GLASS:
+        return (may_break_glass(role) and action == Action.READ
+                and part not in BREAK_GLASS_HIDDEN_PARTS
+                and action in POLICY[part].get(role, frozenset()))
     required = relation_required(role)
     if required is not None and relation != required:
         return False

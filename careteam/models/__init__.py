@@ -3,6 +3,7 @@
 from careteam.models.alert import RedFlagAlert
 from careteam.models.appointment import Appointment
 from careteam.models.audit import AuditEvent
+from careteam.models.break_glass import BreakGlassGrant
 from careteam.models.checkin import CheckinExerciseCount, EffectRating, WeeklyCheckin
 from careteam.models.exercise import ExerciseDose, ExercisePrescription, ExerciseSession
 from careteam.models.exposure import ExposureAttempt, ExposureItem
@@ -23,6 +24,7 @@ __all__ = [
     "ApiToken",
     "Appointment",
     "AuditEvent",
+    "BreakGlassGrant",
     "CareTeamMember",
     "CheckinExerciseCount",
     "EffectRating",

@@ -37,6 +37,8 @@ class AuditEvent(db.Model):
     request_id: Mapped[str | None] = mapped_column(String(36))
     # sha256 over the chained fields and the previous event's hash (domain/audit_chain.py).
     hash: Mapped[str | None] = mapped_column(String(64))
+    # Set when the actor read or tried this under an emergency-access grant (break-glass).
+    break_glass_grant_id: Mapped[int | None] = mapped_column(index=True)
 
 
 # The database itself refuses to change or delete an audit row. The same statements are in

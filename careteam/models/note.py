@@ -62,7 +62,7 @@ class Question(db.Model):
 
 
 # Only the void columns may change, and only once; no note is ever deleted. The same statements
-# are in migration 0003_audit; these cover schemas made with create_all (tests).
+# are in migration 0005_audit; these cover schemas made with create_all (tests).
 _WRITTEN_COLUMNS = "id, patient_id, author_id, author_role, visibility, body, addendum_to_id, created_at"
 NOTE_GUARD = {
     "sqlite": [

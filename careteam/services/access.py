@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import g, has_request_context
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, exists, or_, select
 
 from careteam import sqlite
 from careteam.domain.policy import (
@@ -14,21 +14,39 @@ from careteam.domain.policy import (
     Relation,
     Role,
     decide,
+    may_break_glass,
 )
 from careteam.extensions import db
-from careteam.models import CareTeamMember, Patient, User
-from careteam.services import audit
+from careteam.models import BreakGlassGrant, CareTeamMember, Patient, User
+from careteam.services import audit, clock
 from careteam.services.errors import Forbidden, NotFound
 
 
+def _active_grant_condition(clinician_id: int):
+    """An emergency-access grant of this clinician that has neither expired nor been ended."""
+    return and_(
+        BreakGlassGrant.clinician_id == clinician_id,
+        BreakGlassGrant.expires_at > clock.now(),
+        BreakGlassGrant.ended_at.is_(None),
+    )
+
+
 def _load_with_relation(actor: User, patient_id: int) -> tuple[Patient | None, Relation]:
-    """One query: the patient and whether the actor is on their care team."""
+    """One query: the patient, whether the actor is on their care team, and any active
+    emergency-access grant the actor holds for them."""
     cache = g.setdefault("patient_relations", {}) if has_request_context() else {}
     key = (actor.id, patient_id)
     if key in cache:
         return cache[key]
+    grant_id = (
+        select(BreakGlassGrant.id)
+        .where(BreakGlassGrant.patient_id == Patient.id, _active_grant_condition(actor.id))
+        .order_by(BreakGlassGrant.expires_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     row = db.session.execute(
-        select(Patient, CareTeamMember.discipline)
+        select(Patient, CareTeamMember.discipline, grant_id)
         .outerjoin(
             CareTeamMember,
             and_(CareTeamMember.patient_id == Patient.id, CareTeamMember.clinician_id == actor.id),
@@ -38,18 +56,33 @@ def _load_with_relation(actor: User, patient_id: int) -> tuple[Patient | None, R
     if row is None:
         result: tuple[Patient | None, Relation] = (None, Relation.NONE)
     else:
-        patient, discipline = row
-        result = (patient, relation_between(actor, patient, discipline))
+        patient, discipline, active_grant_id = row
+        relation = relation_between(actor, patient, discipline, active_grant_id)
+        if relation == Relation.BREAK_GLASS:
+            # Every audit event of this request about this record is flagged with the grant.
+            audit.note_break_glass(actor.id, patient.id, active_grant_id)
+        result = (patient, relation)
     cache[key] = result
     return result
 
 
-def relation_between(actor: User, patient: Patient, team_discipline: str | None) -> Relation:
+def forget_relations() -> None:
+    """After a grant starts or ends within a request, judge the relation afresh."""
+    if has_request_context():
+        g.pop("patient_relations", None)
+        g.pop("break_glass_grants", None)
+
+
+def relation_between(
+    actor: User, patient: Patient, team_discipline: str | None, active_grant_id: int | None = None
+) -> Relation:
     role = actor.role_enum
     if role == Role.PATIENT and patient.user_id == actor.id:
         return Relation.SELF
     if role in CLINICIAN_ROLES and team_discipline == role:
         return Relation.TEAM
+    if may_break_glass(role) and active_grant_id is not None:
+        return Relation.BREAK_GLASS
     return Relation.NONE
 
 
@@ -97,21 +130,21 @@ def may(actor: User, patient_id: int, part: Part, action: Action) -> bool:
 
 
 def visible_patients(actor: User) -> Select[tuple[Patient]]:
-    """The patients whose records this actor may list."""
+    """The patients whose records this actor may list: for a clinician, their care teams'
+    and those they hold an active emergency-access grant for."""
     stmt = select(Patient)
     role = actor.role_enum
     if role == Role.ADMIN:
         return stmt
     if role == Role.PATIENT:
         return stmt.where(Patient.user_id == actor.id)
-    return stmt.join(
-        CareTeamMember,
-        and_(
-            CareTeamMember.patient_id == Patient.id,
-            CareTeamMember.clinician_id == actor.id,
-            CareTeamMember.discipline == actor.role,
-        ),
+    on_team = exists().where(
+        CareTeamMember.patient_id == Patient.id,
+        CareTeamMember.clinician_id == actor.id,
+        CareTeamMember.discipline == actor.role,
     )
+    under_grant = exists().where(BreakGlassGrant.patient_id == Patient.id, _active_grant_condition(actor.id))
+    return stmt.where(or_(on_team, under_grant))
 
 
 def require_admin(actor: User, action: str, object_type: str) -> None:

@@ -33,6 +33,18 @@ def _request_meta() -> tuple[str | None, str | None]:
     return request.remote_addr, g.get("request_id")
 
 
+def note_break_glass(actor_id: int, patient_id: int, grant_id: int) -> None:
+    """Remember for this request that the actor reads this record under an emergency grant."""
+    if has_request_context():
+        g.setdefault("break_glass_grants", {})[(actor_id, patient_id)] = grant_id
+
+
+def _break_glass_grant(actor_id: int | None, patient_id: int | None) -> int | None:
+    if not has_request_context() or actor_id is None or patient_id is None:
+        return None
+    return g.get("break_glass_grants", {}).get((actor_id, patient_id))
+
+
 def _event(
     action: str,
     outcome: str,
@@ -55,6 +67,7 @@ def _event(
         detail=detail[:DETAIL_LENGTH] if detail else detail,
         address=address,
         request_id=request_id,
+        break_glass_grant_id=_break_glass_grant(actor_id, patient_id),
     )
 
 

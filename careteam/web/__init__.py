@@ -28,6 +28,8 @@ BLUEPRINT_MODULES = [
     "careteam.web.appointments",
     "careteam.web.summary",
     "careteam.web.questionnaires",
+    "careteam.web.break_glass",
+    "careteam.web.session_keeper",
 ]
 
 

@@ -8,9 +8,12 @@ import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from flask import Flask, current_app, flash, g, request, session
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_login import logout_user
 
+from careteam.domain.redirects import safe_next
 from careteam.domain.sessions import SessionState, session_state
 from careteam.extensions import csrf
 from careteam.services.audit import write_pending_denials
@@ -39,9 +42,23 @@ def start_session() -> None:
     session["last_seen_at"] = now
 
 
-def _enforce_session_limits() -> None:
+def touch_session() -> None:
+    """The person is here ("Stay signed in"): the idle timeout starts again."""
+    session["last_seen_at"] = _now()
+
+
+def _form_page() -> str | None:
+    """The page a form was sent from, if it is on this site (for going back after sign-in)."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc and referrer.netloc != request.host:
+        return None
+    return safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
+
+
+def _enforce_session_limits() -> bool:
+    """End a session past its limits; True if this request ended it."""
     if "_user_id" not in session:
-        return
+        return False
     now = _now()
     signed_in_at = session.get("signed_in_at")
     last_seen_at = session.get("last_seen_at", signed_in_at)
@@ -59,9 +76,10 @@ def _enforce_session_limits() -> None:
         logout_user()
         session.clear()
         flash("Your session ended. Please sign in again.", "info")
-        return
+        return True
     if now - last_seen_at >= _LAST_SEEN_RESOLUTION:
         session["last_seen_at"] = now
+    return False
 
 
 def register_hooks(app: Flask) -> None:
@@ -73,8 +91,14 @@ def register_hooks(app: Flask) -> None:
 
     @app.before_request
     def enforce_session_limits():
-        if bearer_token() is None:
-            _enforce_session_limits()
+        if bearer_token() is None and _enforce_session_limits() and request.method not in _SAFE_METHODS:
+            # A form sent into an ended session: nothing is done (no one is signed in), and
+            # instead of "this form has expired" the person signs in and returns to the form's
+            # page, where the browser puts back what was typed (static/js/session_keeper.js).
+            if request.path.startswith("/api/"):
+                return None  # the API answers 401 as for any request without credentials
+            return redirect(url_for("auth.login", next=_form_page()), code=303)
+        return None
 
     @app.before_request
     def check_csrf():

@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from careteam.domain import graded_activity as activity_rules
 from careteam.domain.policy import Action, Part, Role
-from careteam.services import access, audit_log, dashboard, patient_list, patients, teams
+from careteam.services import access, audit_log, break_glass, dashboard, patient_list, patients, teams
 from careteam.services.errors import InvalidInput
 from careteam.web.forms import ActionForm, options, show_service_errors
 from careteam.web.forms.admin import ROLE_LABELS, AddTeamMemberForm
@@ -108,4 +108,5 @@ def remove_team_member(patient_id: int, clinician_id: int):
 @admins_too
 def access_log(patient_id: int):
     patient, page = audit_log.access_log(actor(), patient_id, request.args.get("page", 1, type=int))
-    return render_template("patients/access_log.html", patient=patient, page=page)
+    return render_template("patients/access_log.html", patient=patient, page=page,
+                           emergency_grants=break_glass.grants_for_record(actor(), patient_id))

@@ -19,6 +19,7 @@ _CLINICIAN_NAV = [
     ("patients.my_patients", "My patients"),
     ("appointments.upcoming", "Upcoming appointments"),
     ("protocols.index", "Protocol templates"),
+    ("break_glass.ask", "Emergency access"),
     ("account.index", "Account"),
 ]
 MAIN_NAV: dict[Role, list[tuple[str, str]]] = {
@@ -36,6 +37,7 @@ MAIN_NAV: dict[Role, list[tuple[str, str]]] = {
         ("admin.accounts", "Accounts"),
         ("admin.patients", "Patient records"),
         ("admin.audit", "Audit trail"),
+        ("break_glass.review", "Emergency accesses"),
         ("account.index", "Account"),
     ],
 }
@@ -47,11 +49,13 @@ ACCESS_VERBS = {  # action: (done, refused)
     "acknowledge": ("Acknowledged", "acknowledge"), "apply": ("Applied", "apply"),
     "add_member": ("Added to", "add to"), "remove_member": ("Removed from", "remove from"),
     "start": ("Started", "start"), "stop": ("Stopped", "stop"), "end": ("Ended", "end"),
+    "break_glass": ("Emergency access to", "use emergency access to"),
 }
 ACCESS_OBJECTS = {
     "patient": "record", "dashboard": "record overview", "weekly_checkin": "check-in",
     "summary_pdf": "handover PDF", "summary": "handover summary", "red_flag_alert": "red-flag alert",
     "ledger": "what-helped list", "care_team_member": "care team", "access_log": "this access list",
+    "break_glass": "emergency access",
 }
 
 

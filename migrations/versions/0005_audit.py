@@ -1,7 +1,7 @@
 """audit: the audit trail's hash chain, voidable append-only notes, before/after of changes
 
-Revision ID: 0003_audit
-Revises: 0002
+Revision ID: 0005_audit
+Revises: 0004_breakglass
 """
 import sqlalchemy as sa
 from alembic import op
@@ -9,8 +9,8 @@ from alembic import op
 from careteam.domain.audit_chain import CHAINED_FIELDS, event_hash
 from careteam.migration_safety import refuse_data_loss
 
-revision = "0003_audit"
-down_revision = "0002"
+revision = "0005_audit"
+down_revision = "0004_breakglass"
 branch_labels = None
 depends_on = None
 

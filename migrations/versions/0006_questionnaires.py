@@ -1,7 +1,7 @@
 """Questionnaires: assignments, responses stored item by item; alerts get a kind and a response.
 
-Revision ID: 0003_questionnaires
-Revises: 0002
+Revision ID: 0006_questionnaires
+Revises: 0005_audit
 """
 
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 import careteam.models.types
 
-revision = "0003_questionnaires"
-down_revision = "0002"
+revision = "0006_questionnaires"
+down_revision = "0005_audit"
 branch_labels = None
 depends_on = None
 
