@@ -9,6 +9,7 @@ from flask import Flask
 
 from careteam import sqlite
 from careteam.config import load_config
+from careteam.database import check_idle_connections, engine_options
 from careteam.extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +25,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(app.instance_path))
     if config:
         app.config.update(config)
+    app.config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config)
+    )
     _configure_logging(app)
 
     db.init_app(app)
@@ -31,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
                 sqlite.configure(engine)
+            check_idle_connections(engine, app.config["CARETEAM_DB_PING_AFTER_IDLE_SECONDS"])
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)

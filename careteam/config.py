@@ -48,7 +48,14 @@ def load_config(instance_path: str) -> dict:
     return {
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Database connections (careteam/database.py builds the engine options from these): a
+        # connect timeout and a statement timeout bound how long a request can wait on a database
+        # that is away; connections are replaced after RECYCLE seconds, and one that sat idle in
+        # the pool longer than PING_AFTER_IDLE seconds is checked before use (not on every request).
+        "CARETEAM_DB_CONNECT_TIMEOUT_SECONDS": _int("CARETEAM_DB_CONNECT_TIMEOUT_SECONDS", 5),
+        "CARETEAM_DB_STATEMENT_TIMEOUT_SECONDS": _int("CARETEAM_DB_STATEMENT_TIMEOUT_SECONDS", 10),
+        "CARETEAM_DB_POOL_RECYCLE_SECONDS": _int("CARETEAM_DB_POOL_RECYCLE_SECONDS", 1800),
+        "CARETEAM_DB_PING_AFTER_IDLE_SECONDS": _int("CARETEAM_DB_PING_AFTER_IDLE_SECONDS", 60),
         "CARETEAM_CLINIC_NAME": os.environ.get("CARETEAM_CLINIC_NAME", "careteam demo clinic"),
         # Dates and times are stored in UTC and shown in the clinic's zone.
         "CARETEAM_TIMEZONE": os.environ.get("CARETEAM_TIMEZONE", "UTC"),

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
-from careteam.extensions import db
+from careteam.extensions import db, login_manager
 from careteam.services.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
 from careteam.summary.pdf import PdfError, PdfTimeout
 
@@ -53,7 +53,8 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str | None = None, errors: dict | None = None,
-                   headers: dict | None = None, extra: dict | None = None):
+                   headers: dict | None = None, extra: dict | None = None,
+                   template: str = "errors/error.html"):
     message = message or MESSAGES.get(status, MESSAGES[500])
     if wants_json():
         body = {"errors": errors or {"_": [message]}}
@@ -62,7 +63,7 @@ def error_response(status: int, message: str | None = None, errors: dict | None 
         response = jsonify(body)
     else:
         response = current_app.response_class(
-            render_template("errors/error.html", status=status,
+            render_template(template, status=status,
                             title=TITLES.get(status, "Error"), message=message,
                             request_id=g.get("request_id")),
             mimetype="text/html",
@@ -127,12 +128,16 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DisconnectionError)
     @app.errorhandler(PoolTimeoutError)
     def database_unavailable(error):
-        current_app.logger.error("database unavailable: %s", type(error).__name__)
+        current_app.logger.error("database unavailable: %s rid=%s", type(error).__name__, g.get("request_id"))
         try:
             db.session.rollback()
         except Exception:
             pass
-        return error_response(503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+        # A page that needs nothing from the database: not even who is signed in (Flask-Login's
+        # template context would otherwise load the user again and fail again, into a bare 500).
+        g._login_user = login_manager.anonymous_user()
+        return error_response(503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+                              template="errors/unavailable.html")
 
     @app.errorhandler(500)
     def internal_error(error):
