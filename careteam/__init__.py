@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from careteam import sqlite
+from careteam import log_safety, sqlite
 from careteam.config import load_config
 from careteam.database import check_idle_connections, engine_options
 from careteam.extensions import csrf, db, limiter, login_manager, migrate
@@ -60,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _configure_logging(app: Flask) -> None:
+    log_safety.install()
     logger = logging.getLogger("careteam")
     if not logger.handlers:
         handler = logging.StreamHandler()

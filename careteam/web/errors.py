@@ -88,6 +88,10 @@ def _flatten_webargs_messages(messages) -> dict:
 
 
 def register_error_handlers(app: Flask) -> None:
+    # Flask's own log line names request.path, which can carry a set-password token; the 500
+    # handler below logs the same exception by request id instead.
+    app.log_exception = lambda exc_info: None
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
