@@ -77,6 +77,12 @@ def load_config(instance_path: str) -> dict:
         # Rate limits on sign-in (Flask-Limiter syntax).
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Storage away (Redis down): the same limits are counted in this process instead, with
+        # one warning in the log; an error of the storage never becomes a 500. The Redis client
+        # gives up after a second rather than hang a sign-in (the memory storage ignores these).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "CARETEAM_SIGNIN_LIMIT_PER_ACCOUNT": os.environ.get(
             "CARETEAM_SIGNIN_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour"
         ),
