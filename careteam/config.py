@@ -69,6 +69,10 @@ def load_config(instance_path: str) -> dict:
         "REMEMBER_COOKIE_DURATION": 0,
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "CARETEAM_HTTPS": https,
+        # How many proxies in front of careteam set X-Forwarded-For/-Proto/-Host (0: none, trust
+        # nothing). With the right number, sign-in limits, audit addresses and generated links
+        # use the real client and scheme; too many lets a client forge its address.
+        "CARETEAM_TRUSTED_PROXIES": _int("CARETEAM_TRUSTED_PROXIES", 0),
         "MAX_CONTENT_LENGTH": _int("CARETEAM_MAX_UPLOAD_BYTES", 1024 * 1024),
         # CSRF is checked in a before_request hook so that Bearer-token API calls can skip it.
         "WTF_CSRF_CHECK_DEFAULT": False,
