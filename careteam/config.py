@@ -62,7 +62,11 @@ def load_config(instance_path: str) -> dict:
         # Sessions: a browser-session cookie, an idle timeout and an absolute lifetime.
         "CARETEAM_IDLE_TIMEOUT_MINUTES": _int("CARETEAM_IDLE_TIMEOUT_MINUTES", 30),
         "CARETEAM_SESSION_LIFETIME_HOURS": _int("CARETEAM_SESSION_LIFETIME_HOURS", 12),
-        "SESSION_COOKIE_NAME": "careteam_session",
+        # Under HTTPS the __Host- prefix makes the browser refuse the cookie unless it is Secure,
+        # for Path=/ and without Domain: no sibling host or plain-http page can plant or read it.
+        "SESSION_COOKIE_NAME": "__Host-careteam_session" if https else "careteam_session",
+        "SESSION_COOKIE_PATH": "/",
+        "SESSION_COOKIE_DOMAIN": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": https,
