@@ -97,6 +97,11 @@ def load_config(instance_path: str) -> dict:
         "CARETEAM_SIGNIN_LIMIT_PER_ADDRESS": os.environ.get(
             "CARETEAM_SIGNIN_LIMIT_PER_ADDRESS", "20 per minute;100 per hour"
         ),
+        # Writes (any POST/PUT/PATCH/DELETE) per signed-in user, pages and API together; past it
+        # 429. Empty: no limit. Generous for people; it stops one account flooding a record.
+        "CARETEAM_WRITE_LIMIT_PER_USER": os.environ.get(
+            "CARETEAM_WRITE_LIMIT_PER_USER", "30 per minute;300 per hour;1000 per day"
+        ),
         "CARETEAM_SET_PASSWORD_LINK_HOURS": _int("CARETEAM_SET_PASSWORD_LINK_HOURS", 72),
         # A patient may edit a week's check-in until this many days after the week ends.
         "CARETEAM_CHECKIN_EDIT_DAYS": _int("CARETEAM_CHECKIN_EDIT_DAYS", 7),
