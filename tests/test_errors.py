@@ -206,6 +206,7 @@ def test_sqlite_database_unreachable_then_back(tmp_path):
     signed_in = app.test_client()
     _pretend_signed_in(signed_in)
     _assert_outage_page(signed_in.get("/patients"))
+    _assert_outage_page(signed_in.get("/no/such/page"))  # the 404 page would ask who is signed in
     assert client.get("/readyz").status_code == 503
     missing_dir.mkdir()
     with app.app_context():

@@ -43,6 +43,7 @@ MESSAGES = {
     503: "careteam cannot reach its database right now. Please try again in a moment.",
 }
 RETRY_AFTER_SECONDS = 5
+DATABASE_AWAY = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
 
 
 def wants_json() -> bool:
@@ -62,16 +63,31 @@ def error_response(status: int, message: str | None = None, errors: dict | None 
             body.update(extra)
         response = jsonify(body)
     else:
-        response = current_app.response_class(
-            render_template(template, status=status,
-                            title=TITLES.get(status, "Error"), message=message,
-                            request_id=g.get("request_id")),
-            mimetype="text/html",
-        )
+        try:
+            page = render_template(template, status=status, title=TITLES.get(status, "Error"),
+                                   message=message, request_id=g.get("request_id"))
+        except DATABASE_AWAY:
+            # Any error page (a 404 for someone signed in) asks the database who is signed in:
+            # with the database away that must still end in the outage page, not a bare 500.
+            return outage_response()
+        response = current_app.response_class(page, mimetype="text/html")
     response.status_code = status
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+def outage_response():
+    """The 503 page for a database that is away, made without the database."""
+    try:
+        db.session.rollback()
+    except Exception:
+        pass
+    # Not even who is signed in: Flask-Login's template context would load the user again, fail
+    # again, and end in a bare 500.
+    g._login_user = login_manager.anonymous_user()
+    return error_response(503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+                          template="errors/unavailable.html")
 
 
 def _flatten_webargs_messages(messages) -> dict:
@@ -133,15 +149,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(PoolTimeoutError)
     def database_unavailable(error):
         current_app.logger.error("database unavailable: %s rid=%s", type(error).__name__, g.get("request_id"))
-        try:
-            db.session.rollback()
-        except Exception:
-            pass
-        # A page that needs nothing from the database: not even who is signed in (Flask-Login's
-        # template context would otherwise load the user again and fail again, into a bare 500).
-        g._login_user = login_manager.anonymous_user()
-        return error_response(503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-                              template="errors/unavailable.html")
+        return outage_response()
 
     @app.errorhandler(500)
     def internal_error(error):
