@@ -6,9 +6,11 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from careteam import sqlite
+from careteam import log_safety, sqlite
 from careteam.config import load_config
+from careteam.database import check_idle_connections, engine_options
 from careteam.extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -24,17 +26,24 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(app.instance_path))
     if config:
         app.config.update(config)
+    app.config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config)
+    )
     _configure_logging(app)
     from careteam.services.instruments import load_catalogue
 
     # A broken questionnaire definition stops start-up with the file's name and the problem.
     app.extensions["careteam_instruments"] = load_catalogue(app.config["CARETEAM_INSTRUMENTS_DIR"])
+    proxies = app.config["CARETEAM_TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     db.init_app(app)
     with app.app_context():
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
                 sqlite.configure(engine)
+            check_idle_connections(engine, app.config["CARETEAM_DB_PING_AFTER_IDLE_SECONDS"])
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -59,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _configure_logging(app: Flask) -> None:
+    log_safety.install()
     logger = logging.getLogger("careteam")
     if not logger.handlers:
         handler = logging.StreamHandler()

@@ -48,20 +48,35 @@ def load_config(instance_path: str) -> dict:
     return {
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Database connections (careteam/database.py builds the engine options from these): a
+        # connect timeout and a statement timeout bound how long a request can wait on a database
+        # that is away; connections are replaced after RECYCLE seconds, and one that sat idle in
+        # the pool longer than PING_AFTER_IDLE seconds is checked before use (not on every request).
+        "CARETEAM_DB_CONNECT_TIMEOUT_SECONDS": _int("CARETEAM_DB_CONNECT_TIMEOUT_SECONDS", 5),
+        "CARETEAM_DB_STATEMENT_TIMEOUT_SECONDS": _int("CARETEAM_DB_STATEMENT_TIMEOUT_SECONDS", 10),
+        "CARETEAM_DB_POOL_RECYCLE_SECONDS": _int("CARETEAM_DB_POOL_RECYCLE_SECONDS", 1800),
+        "CARETEAM_DB_PING_AFTER_IDLE_SECONDS": _int("CARETEAM_DB_PING_AFTER_IDLE_SECONDS", 60),
         "CARETEAM_CLINIC_NAME": os.environ.get("CARETEAM_CLINIC_NAME", "careteam demo clinic"),
         # Dates and times are stored in UTC and shown in the clinic's zone.
         "CARETEAM_TIMEZONE": os.environ.get("CARETEAM_TIMEZONE", "UTC"),
         # Sessions: a browser-session cookie, an idle timeout and an absolute lifetime.
         "CARETEAM_IDLE_TIMEOUT_MINUTES": _int("CARETEAM_IDLE_TIMEOUT_MINUTES", 30),
         "CARETEAM_SESSION_LIFETIME_HOURS": _int("CARETEAM_SESSION_LIFETIME_HOURS", 12),
-        "SESSION_COOKIE_NAME": "careteam_session",
+        # Under HTTPS the __Host- prefix makes the browser refuse the cookie unless it is Secure,
+        # for Path=/ and without Domain: no sibling host or plain-http page can plant or read it.
+        "SESSION_COOKIE_NAME": "__Host-careteam_session" if https else "careteam_session",
+        "SESSION_COOKIE_PATH": "/",
+        "SESSION_COOKIE_DOMAIN": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": https,
         "REMEMBER_COOKIE_DURATION": 0,
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "CARETEAM_HTTPS": https,
+        # How many proxies in front of careteam set X-Forwarded-For/-Proto/-Host (0: none, trust
+        # nothing). With the right number, sign-in limits, audit addresses and generated links
+        # use the real client and scheme; too many lets a client forge its address.
+        "CARETEAM_TRUSTED_PROXIES": _int("CARETEAM_TRUSTED_PROXIES", 0),
         "MAX_CONTENT_LENGTH": _int("CARETEAM_MAX_UPLOAD_BYTES", 1024 * 1024),
         # CSRF is checked in a before_request hook so that Bearer-token API calls can skip it.
         "WTF_CSRF_CHECK_DEFAULT": False,
@@ -70,11 +85,22 @@ def load_config(instance_path: str) -> dict:
         # Rate limits on sign-in (Flask-Limiter syntax).
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Storage away (Redis down): the same limits are counted in this process instead, with
+        # one warning in the log; an error of the storage never becomes a 500. The Redis client
+        # gives up after a second rather than hang a sign-in (the memory storage ignores these).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "CARETEAM_SIGNIN_LIMIT_PER_ACCOUNT": os.environ.get(
             "CARETEAM_SIGNIN_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour"
         ),
         "CARETEAM_SIGNIN_LIMIT_PER_ADDRESS": os.environ.get(
             "CARETEAM_SIGNIN_LIMIT_PER_ADDRESS", "20 per minute;100 per hour"
+        ),
+        # Writes (any POST/PUT/PATCH/DELETE) per signed-in user, pages and API together; past it
+        # 429. Empty: no limit. Generous for people; it stops one account flooding a record.
+        "CARETEAM_WRITE_LIMIT_PER_USER": os.environ.get(
+            "CARETEAM_WRITE_LIMIT_PER_USER", "30 per minute;300 per hour;1000 per day"
         ),
         # First-time onboarding links (may be shown to the admin) and reset links (e-mailed only).
         "CARETEAM_SET_PASSWORD_LINK_HOURS": _int("CARETEAM_SET_PASSWORD_LINK_HOURS", 72),

@@ -82,6 +82,8 @@ def make_config(database_url: str, **overrides) -> dict:
         # The limiter is on, as in production; all test requests share one address.
         "RATELIMIT_ENABLED": True,
         "CARETEAM_SIGNIN_LIMIT_PER_ADDRESS": "1000 per minute",
+        # Tests that walk every route write far faster than a person; tests of the limit lower it.
+        "CARETEAM_WRITE_LIMIT_PER_USER": "10000 per minute",
         "SERVER_NAME": "careteam.test",
         **overrides,
     }

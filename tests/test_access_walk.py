@@ -13,7 +13,7 @@ from sqlalchemy import select
 from careteam.extensions import db
 from careteam.models import AuditEvent
 
-PUBLIC_ENDPOINTS = {"auth.login", "auth.set_password", "home.healthz", "static", "api-docs.openapi_json"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.set_password", "home.healthz", "home.readyz", "static", "api-docs.openapi_json"}
 # Routes with an id that is not a patient's: each is checked against its owner by its service.
 NON_PATIENT_IDS = {"user_id", "token_id"}
 # Patient-scoped routes an admin may use: care-team management and the access log.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 
 import pytest
 from flask import Blueprint, abort
@@ -147,9 +148,49 @@ def test_database_outage_gives_503_and_recovers_by_itself(database_url):
     assert "errors" in down.get_json() and b"psycopg" not in down.data
     html = client.post("/login", data={"email": "a@example.org", "password": "b"})
     assert html.status_code == 503 and b"cannot reach its database" in html.data
+    signed_in = app.test_client()
+    _pretend_signed_in(signed_in)
+    _assert_outage_page(signed_in.get("/patients"))
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.get_json()["checks"]["database"] is False
+    assert client.get("/healthz").status_code == 200  # alive, only not ready
     proxy.start()
     assert client.get("/api/v1/me", headers=headers).status_code == 401  # back, with no restart
+    assert client.get("/readyz").get_json() == {"status": "ready", "checks": {"database": True}}
+    assert signed_in.get("/patients").status_code == 302  # the made-up user is not found: sign in
     proxy.cut()
+
+
+def _pretend_signed_in(client) -> None:
+    """A session cookie as after sign-in; the user it names is looked up in the database."""
+    with client.session_transaction() as session:
+        session["_user_id"] = "1:session-token"
+        session["_fresh"] = True
+        session["signed_in_at"] = session["last_seen_at"] = time.time()
+
+
+def _assert_outage_page(response) -> None:
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert response.mimetype == "text/html" and b"cannot reach its database" in response.data
+    assert b"Sign out" not in response.data  # rendered without asking who is signed in
+
+
+@pytest.mark.postgres_only
+@pytest.mark.no_rollback
+def test_a_silent_database_answers_503_within_the_timeouts(database_url):
+    """A database that accepts the connection and then says nothing: bounded, not two minutes."""
+    from sqlalchemy.engine import make_url
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    url = make_url(database_url).set(host="127.0.0.1", port=listener.getsockname()[1])
+    app = create_app(make_config(url.render_as_string(hide_password=False), PROPAGATE_EXCEPTIONS=False,
+                                 CARETEAM_DB_CONNECT_TIMEOUT_SECONDS=2))
+    started = time.monotonic()
+    response = app.test_client().get("/api/v1/me", headers={"Authorization": "Bearer ct_x"})
+    assert response.status_code == 503 and time.monotonic() - started < 10
+    listener.close()
 
 
 @pytest.mark.no_rollback
@@ -162,7 +203,34 @@ def test_sqlite_database_unreachable_then_back(tmp_path):
     headers = {"Authorization": "Bearer ct_not-a-real-token"}
     down = client.get("/api/v1/me", headers=headers)
     assert down.status_code == 503 and down.headers["Retry-After"] == "5"
+    signed_in = app.test_client()
+    _pretend_signed_in(signed_in)
+    _assert_outage_page(signed_in.get("/patients"))
+    _assert_outage_page(signed_in.get("/no/such/page"))  # the 404 page would ask who is signed in
+    assert client.get("/readyz").status_code == 503
     missing_dir.mkdir()
     with app.app_context():
         db.create_all()
     assert client.get("/api/v1/me", headers=headers).status_code == 401
+    assert client.get("/readyz").status_code == 200
+
+
+def test_health_needs_no_database_and_readiness_does(app, client, count_queries):
+    with count_queries() as statements:
+        assert client.get("/healthz").get_json() == {"status": "ok"}
+    assert statements == []
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.get_json()["checks"] == {"database": True}
+
+
+def test_engine_hides_parameters_and_bounds_every_wait(database_url):
+    from careteam.database import engine_options
+
+    config = {"CARETEAM_DB_CONNECT_TIMEOUT_SECONDS": 3, "CARETEAM_DB_STATEMENT_TIMEOUT_SECONDS": 7,
+              "CARETEAM_DB_POOL_RECYCLE_SECONDS": 600}
+    postgres = engine_options("postgresql+psycopg://u@h/d", config)
+    assert postgres["hide_parameters"] and "pool_pre_ping" not in postgres
+    assert postgres["connect_args"]["connect_timeout"] == 3
+    assert postgres["connect_args"]["options"] == "-c statement_timeout=7000"
+    assert postgres["pool_recycle"] == 600 and postgres["pool_timeout"] == 7
+    assert engine_options("sqlite:///x.sqlite", config) == {"hide_parameters": True}

@@ -589,7 +589,7 @@ def test_baseline_and_start_on_the_page(app, clinic, login_as, ready):
         "start-version": "1", "start-started_on": clock.today().isoformat()})
     assert started.status_code == 302
     page = client.get(started.headers["Location"]).get_data(as_text=True)
-    assert "Plan started: the start quota is 12 minutes." in page
+    assert "Plan started. Today&#39;s quota is on this page." in page and "12 minutes" in page
 
 
 def test_a_stale_edit_on_the_page_keeps_the_input_and_shows_the_current_plan(app, api, clinic, login_as, started):

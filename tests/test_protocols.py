@@ -499,7 +499,7 @@ def test_applying_on_the_page_goes_to_where_it_is_edited(app, clinic, login_as):
     response = client.post(f"{record(clinic)}/protocols/precision-warm-up/apply", data={"reason": "Warm-up first"})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"{record(clinic)}/exercises")
     programme = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Applied Precision warm-up: 3 exercises added" in programme
+    assert "Template applied: 3 exercises added" in programme
     assert "From template Precision warm-up: Warm-up first" in programme
     walking = client.post(f"{record(clinic)}/protocols/walking-programme/apply", data={})
     assert walking.headers["Location"].endswith(f"{record(clinic)}/activity")
@@ -525,7 +525,7 @@ def test_saving_on_the_page(app, clinic, login_as, plan_a):
         "intervention_ids": [plan_a["heat"], plan_a["pacing"]], "activity_plan_id": "0"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/protocols/heat-and-pacing")
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Saved the template Heat and pacing" in html and "Saved by Dr. Sam Psych, 11 Mar 2026" in html
+    assert "Template saved." in html and "Saved by Dr. Sam Psych, 11 Mar 2026" in html
     assert html.index("Heat pack") < html.index("Micro-breaks")
 
 

@@ -39,11 +39,13 @@ def register_web(app: Flask) -> None:
     from careteam.web.login import register_login
     from careteam.web.mfa_gate import register_mfa_gate
     from careteam.web.templating import register_templating
+    from careteam.web.write_limits import register_write_limits
 
     register_hooks(app)
     register_login(app)
     register_mfa_gate(app)
     register_gate(app)
+    register_write_limits(app)
     register_templating(app)
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(name).bp)

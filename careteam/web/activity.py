@@ -203,7 +203,7 @@ def start(patient_id: int, plan_id: int):
     form = StartForm(prefix="start")
 
     def started(plan) -> str:
-        return f"Plan started: the start quota is {rules.amount(plan.start_quota, plan.unit)}."
+        return "Plan started. Today's quota is on this page."
 
     return _submit(patient_id, plan_id, form, "start_form", lambda: activity.start_plan(
         actor(), patient_id, plan_id, form.version.data, form.started_on.data), started)

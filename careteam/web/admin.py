@@ -41,7 +41,7 @@ def new_account():
         except InvalidInput as error:
             show_service_errors(form, error)
         else:
-            flash(f"Account created for {user.name}. Issue a set-password link so they can sign in.",
+            flash("Account created. Issue a set-password link so they can sign in.",
                   "success")
             return redirect(url_for("admin.account", user_id=user.id))
     status = 422 if form.is_submitted() else 200
@@ -79,7 +79,7 @@ def deactivate(user_id: int):
             for message in messages:
                 flash(message, "error")
     else:
-        flash(f"{user.name} is deactivated and signed out everywhere.", "success")
+        flash("The account is deactivated and signed out everywhere.", "success")
     return redirect(url_for("admin.account", user_id=user_id))
 
 
@@ -87,7 +87,7 @@ def deactivate(user_id: int):
 @login_required
 def reactivate(user_id: int):
     user = accounts.set_active(actor(), user_id, True)
-    flash(f"{user.name} can sign in again.", "success")
+    flash("The account can sign in again.", "success")
     return redirect(url_for("admin.account", user_id=user_id))
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
-from careteam.extensions import db
+from careteam.extensions import db, login_manager
 from careteam.services import audit
 from careteam.services.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
 from careteam.summary.pdf import PdfError, PdfTimeout
@@ -45,6 +45,7 @@ MESSAGES = {
     503: "careteam cannot reach its database right now. Please try again in a moment.",
 }
 RETRY_AFTER_SECONDS = 5
+DATABASE_AWAY = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
 
 
 def wants_json() -> bool:
@@ -55,7 +56,8 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str | None = None, errors: dict | None = None,
-                   headers: dict | None = None, extra: dict | None = None):
+                   headers: dict | None = None, extra: dict | None = None,
+                   template: str = "errors/error.html"):
     message = message or MESSAGES.get(status, MESSAGES[500])
     if wants_json():
         body = {"errors": errors or {"_": [message]}}
@@ -63,16 +65,31 @@ def error_response(status: int, message: str | None = None, errors: dict | None 
             body.update(extra)
         response = jsonify(body)
     else:
-        response = current_app.response_class(
-            render_template("errors/error.html", status=status,
-                            title=TITLES.get(status, "Error"), message=message,
-                            request_id=g.get("request_id")),
-            mimetype="text/html",
-        )
+        try:
+            page = render_template(template, status=status, title=TITLES.get(status, "Error"),
+                                   message=message, request_id=g.get("request_id"))
+        except DATABASE_AWAY:
+            # Any error page (a 404 for someone signed in) asks the database who is signed in:
+            # with the database away that must still end in the outage page, not a bare 500.
+            return outage_response()
+        response = current_app.response_class(page, mimetype="text/html")
     response.status_code = status
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+def outage_response():
+    """The 503 page for a database that is away, made without the database."""
+    try:
+        db.session.rollback()
+    except Exception:
+        pass
+    # Not even who is signed in: Flask-Login's template context would load the user again, fail
+    # again, and end in a bare 500.
+    g._login_user = login_manager.anonymous_user()
+    return error_response(503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+                          template="errors/unavailable.html")
 
 
 def _flatten_webargs_messages(messages) -> dict:
@@ -89,6 +106,10 @@ def _flatten_webargs_messages(messages) -> dict:
 
 
 def register_error_handlers(app: Flask) -> None:
+    # Flask's own log line names request.path, which can carry a set-password token; the 500
+    # handler below logs the same exception by request id instead.
+    app.log_exception = lambda exc_info: None
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
@@ -133,12 +154,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DisconnectionError)
     @app.errorhandler(PoolTimeoutError)
     def database_unavailable(error):
-        current_app.logger.error("database unavailable: %s", type(error).__name__)
-        try:
-            db.session.rollback()
-        except Exception:
-            pass
-        return error_response(503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+        current_app.logger.error("database unavailable: %s rid=%s", type(error).__name__, g.get("request_id"))
+        return outage_response()
 
     @app.errorhandler(500)
     def internal_error(error):

@@ -89,7 +89,7 @@ def create_exercise(patient_id: int):
         except InvalidInput as error:
             show_service_errors(form, error)
         else:
-            flash(f"{prescription.name} added to the programme.", "success")
+            flash("Exercise added to the programme.", "success")
             return redirect(url_for("exercises.programme", patient_id=patient_id))
     return _new_page(patient_id, form, 422)
 
@@ -130,7 +130,7 @@ def change_dose(patient_id: int, prescription_id: int):
         except InvalidInput as error:
             show_service_errors(form, error)
         else:
-            flash(f"New dose saved: {_describe(dose)}.", "success")
+            flash("New dose saved.", "success")
             return redirect(url_for("exercises.programme", patient_id=patient_id))
     return _dose_page(patient_id, prescription_id, form, 422)
 
@@ -191,7 +191,7 @@ def end_exercise(patient_id: int, prescription_id: int):
         except InvalidInput as error:
             show_service_errors(form, error)
         else:
-            flash(f"{prescription.name} ended. Its doses and sessions stay in the record.", "success")
+            flash("Exercise ended. Its doses and sessions stay in the record.", "success")
             return redirect(url_for("exercises.programme", patient_id=patient_id))
     return _edit_page(patient_id, prescription_id, None, form, 422)
 

@@ -103,7 +103,7 @@ def add_item(patient_id: int):
         except InvalidInput as error:
             show_service_errors(form, error)
         else:
-            flash(f"Added to the hierarchy: {item.description}", "success")
+            flash("Item added to the hierarchy.", "success")
             return redirect(url_for("exposure.hierarchy", patient_id=patient_id))
     return _hierarchy_page(patient_id, form, status=422)
 

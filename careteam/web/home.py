@@ -6,6 +6,8 @@ from flask import Blueprint, redirect, url_for
 from flask_login import current_user, login_required
 
 from careteam.domain.policy import Role
+from careteam.readiness import readiness
+from careteam.web.errors import RETRY_AFTER_SECONDS
 
 bp = Blueprint("home", __name__)
 
@@ -26,4 +28,15 @@ def index():
 
 @bp.route("/healthz")
 def healthz():
+    """Liveness: the process answers. Touches nothing else, so it stays cheap."""
     return {"status": "ok"}
+
+
+@bp.route("/readyz")
+def readyz():
+    """Readiness: every dependency in careteam/readiness.py answers; 503 while one does not."""
+    checks = readiness()
+    ready = all(checks.values())
+    body = {"status": "ready" if ready else "unavailable", "checks": checks}
+    headers = {} if ready else {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    return body, 200 if ready else 503, headers

@@ -110,7 +110,7 @@ def new(patient_id: int):
         except InvalidInput as error:
             show_service_errors(form, error)
         else:
-            flash(f"Added {added.name}.", "success")
+            flash("Intervention added.", "success")
             return redirect(url_for("interventions.index", patient_id=patient_id))
     status = 422 if form.is_submitted() else 200
     return render_template("interventions/new.html", patient=patient, form=form, is_patient=is_patient), status
@@ -169,6 +169,6 @@ def stop(patient_id: int, intervention_id: int):
         except InvalidInput as error:
             show_service_errors(form, error)
         else:
-            flash(f"{stopped.name} is marked as stopped.", "success")
+            flash("Intervention marked as stopped.", "success")
             return redirect(url_for("interventions.detail", patient_id=patient_id, intervention_id=intervention_id))
     return _detail_page(patient_id, intervention_id, stop_form=form, status=422)

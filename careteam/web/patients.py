@@ -89,7 +89,7 @@ def add_team_member(patient_id: int):
         except InvalidInput as error:
             show_service_errors(form, error)
         else:
-            flash(f"{member.clinician.name} joined the care team.", "success")
+            flash("The clinician joined the care team.", "success")
             return redirect(url_for("patients.team", patient_id=patient_id))
     return _team_page(patient_id, form, status=422)
 

@@ -71,8 +71,7 @@ def save(patient_id: int):
         except InvalidInput as error:
             show_service_errors(form, error)
         else:
-            flash(f"Saved the template {saved.template.name}. Every clinician in the clinic can apply it now.",
-                  "success")
+            flash("Template saved. Every clinician in the clinic can apply it now.", "success")
             return redirect(url_for("protocols.detail", slug=saved.template.slug))
     return _patient_page(patient_id, form, 422)
 
@@ -89,7 +88,7 @@ def apply(patient_id: int, slug: str):
             show_service_errors(form, error)
         else:
             template = applied.template
-            flash(f"Applied {template.name}: {template.counts} added, starting today. Change them here as usual.",
+            flash(f"Template applied: {template.counts} added, starting today. Change them here as usual.",
                   "success")
             return redirect(url_for(PART_PAGES[template.parts[0]], patient_id=patient_id))
     preview = protocols.preview(user, patient_id, slug)

@@ -83,6 +83,7 @@ def live_server(tmp_path_factory):
         "RATELIMIT_ENABLED": True,
         "CARETEAM_SIGNIN_LIMIT_PER_ADDRESS": "1000 per minute",
         "CARETEAM_SIGNIN_LIMIT_PER_ACCOUNT": "100 per minute",
+        "CARETEAM_WRITE_LIMIT_PER_USER": "10000 per minute",  # browser tests write fast
     })
     with app.app_context():
         db.drop_all()

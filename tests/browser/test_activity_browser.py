@@ -41,7 +41,7 @@ def test_plan_from_baseline_to_accepted_progress(live_server, page, phone_page):
         expect(page.get_by_text("Baseline session saved.")).to_be_visible()
     page.get_by_label("Start date").fill(days_ago(1))
     page.get_by_role("button", name="Start the plan at 12 reps").click()
-    expect(page.get_by_text("Plan started: the start quota is 12 reps.")).to_be_visible()
+    expect(page.get_by_text("Plan started. Today's quota is on this page.")).to_be_visible()
     plan_url = page.url
 
     sign_in(phone_page, live_server.url, TOM)

@@ -411,7 +411,7 @@ def test_physiotherapist_applies_the_daily_reset_and_it_appears_on_the_record(li
         physio.get_by_role("button", name="Apply template").click()
 
         expect(status(physio)).to_have_text(
-            f"Applied {name}: 1 intervention added, starting today. Change them here as usual.")
+            "Template applied: 1 intervention added, starting today. Change them here as usual.")
         ledger = physio.get_by_role("region", name="What has and hasn't helped")
         expect(ledger.get_by_role("link", name=name, exact=True)).to_have_count(before + 1)
         created = ledger.get_by_role("listitem").filter(
