@@ -48,3 +48,19 @@ def register_cli(app: Flask) -> None:
         click.echo("Demo data loaded. Sign in at http://127.0.0.1:5000 with:")
         for line in demo_logins():
             click.echo(line)
+
+
+    @app.cli.command("worker")
+    @click.option("--burst", is_flag=True, help="Run every due job once and exit (for cron and tests).")
+    @click.option("--threads", default=2, show_default=True, help="Jobs run at the same time.")
+    def worker(burst: bool, threads: int) -> None:
+        """Run the background worker: reminders, alert escalation, e-mail delivery, PDF bundles."""
+        from careteam import jobs
+        from careteam.services import email_transport
+
+        click.echo(email_transport.describe())
+        if burst:
+            click.echo(f"ran {jobs.run_burst()} job(s)")
+            return
+        click.echo(f"Worker started: queue {jobs.huey.storage.__class__.__name__}; Ctrl-C stops it.")
+        jobs.huey.create_consumer(workers=threads, worker_type="thread", periodic=True).run()

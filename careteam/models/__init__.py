@@ -1,6 +1,6 @@
 """SQLAlchemy models, persistence only. Import from here."""
 
-from careteam.models.alert import RedFlagAlert
+from careteam.models.alert import AlertEscalation, RedFlagAlert
 from careteam.models.appointment import Appointment
 from careteam.models.audit import AuditEvent
 from careteam.models.checkin import CheckinExerciseCount, EffectRating, WeeklyCheckin
@@ -11,6 +11,7 @@ from careteam.models.goal import FunctionalGoal, GoalScore
 from careteam.models.graded_activity import ActivityLog, GradedActivityPlan, QuotaDecision
 from careteam.models.intervention import Intervention
 from careteam.models.note import Note, Question
+from careteam.models.notification import EmailOptOut, Notification, ReminderSettings
 from careteam.models.patient import CareTeamMember, Patient
 from careteam.models.protocol import ProtocolTemplate
 from careteam.models.timeline import RecordEvent
@@ -19,12 +20,14 @@ from careteam.models.user import ApiToken, User
 
 __all__ = [
     "ActivityLog",
+    "AlertEscalation",
     "ApiToken",
     "Appointment",
     "AuditEvent",
     "CareTeamMember",
     "CheckinExerciseCount",
     "EffectRating",
+    "EmailOptOut",
     "ExerciseDose",
     "ExercisePrescription",
     "ExerciseSession",
@@ -37,12 +40,14 @@ __all__ = [
     "GradedActivityPlan",
     "Intervention",
     "Note",
+    "Notification",
     "Patient",
     "ProtocolTemplate",
     "QuotaDecision",
     "Question",
     "RecordEvent",
     "RedFlagAlert",
+    "ReminderSettings",
     "User",
     "WeeklyCheckin",
     "flare_plan_tools",

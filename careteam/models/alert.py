@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index
+from sqlalchemy import JSON, ForeignKey, Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from careteam.extensions import db
@@ -24,6 +24,23 @@ class RedFlagAlert(db.Model):
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # What the physician did ("Called Maria, advised emergency department"); for the team.
+    acknowledgement_note: Mapped[str | None] = mapped_column(Text)
 
     acknowledged_by: Mapped[User | None] = relationship()
     checkin: Mapped[WeeklyCheckin | None] = relationship()
+    escalations: Mapped[list[AlertEscalation]] = relationship(order_by="AlertEscalation.step")
+
+
+class AlertEscalation(db.Model):
+    """One step of an alert's way to people: 1 the physicians, 2 the rest of the team, 3 the
+    clinic's escalation address. Unique per step, so two workers record (and notify) it once."""
+
+    __tablename__ = "alert_escalations"
+    __table_args__ = (UniqueConstraint("alert_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("red_flag_alerts.id"), index=True)
+    step: Mapped[int]
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    recipients: Mapped[int] = mapped_column(default=0)

@@ -32,6 +32,8 @@ class User(UserMixin, db.Model):
     # value stops working at its next request.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # IANA name (Europe/Berlin); None means the clinic's CARETEAM_TIMEZONE. Reminders use it.
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
     api_tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", order_by="ApiToken.created_at.desc()"

@@ -26,6 +26,7 @@ BLUEPRINT_MODULES = [
     "careteam.web.protocols",
     "careteam.web.appointments",
     "careteam.web.summary",
+    "careteam.web.notifications",
 ]
 
 

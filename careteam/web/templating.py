@@ -36,6 +36,7 @@ MAIN_NAV: dict[Role, list[tuple[str, str]]] = {
         ("admin.accounts", "Accounts"),
         ("admin.patients", "Patient records"),
         ("admin.audit", "Audit trail"),
+        ("notifications.deliveries", "Deliveries"),
         ("account.index", "Account"),
     ],
 }
