@@ -46,6 +46,11 @@ WORDING: dict[str, Wording] = {
 
 SUBJECT = "careteam: you have a new notification"
 
+# The admin's delivery log names kinds without clinical words.
+LOG_LABELS = {RED_FLAG: "alert", ESCALATION: "alert escalation", CHECKIN_REMINDER: "check-in reminder",
+              CHECKIN_FOLLOW_UP: "check-in follow-up", NEXT_DAY_QUESTION: "next-day question",
+              APPOINTMENT_REMINDER: "appointment reminder", DIGEST: "digest", BUNDLE_READY: "file ready"}
+
 
 def wording(kind: str) -> Wording:
     return WORDING.get(kind, Wording("New notification", "You have a new notification in careteam:"))

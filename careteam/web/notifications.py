@@ -7,7 +7,7 @@ from dataclasses import fields
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from careteam.domain.notifications import wording
+from careteam.domain.notifications import LOG_LABELS, wording
 from careteam.extensions import csrf
 from careteam.services import notifications, outbox
 from careteam.services.errors import InvalidInput
@@ -95,4 +95,4 @@ def deliveries():
     if status not in ("", "pending", "sent", "failed"):
         status = ""
     page = notifications.delivery_log(actor(), request.args.get("page", 1, type=int), status)
-    return render_template("notifications/deliveries.html", page=page, status=status)
+    return render_template("notifications/deliveries.html", page=page, status=status, log_labels=LOG_LABELS)
