@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo-data --if-empty
-	@echo "careteam is starting on http://127.0.0.1:5000 (Ctrl-C stops it)"
-	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	@$(BIN)/python -m careteam.startup
+	$(BIN)/honcho start -f Procfile
 
 test: $(STAMP)
 	$(BIN)/pytest -n auto

@@ -15,7 +15,7 @@ from email.utils import formatdate, make_msgid
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from careteam.domain import notifications as wording
@@ -206,10 +206,11 @@ def unsubscribe(user_id: int, kind: str) -> None:
 
 def queue_counts() -> dict[str, int]:
     """For health checks: e-mails waiting, overdue by more than five minutes, and failed."""
-    now = clock.now()
-    pending = select(Notification.id).where(Notification.email_status == EMAIL_PENDING)
-    return {
-        "pending": db.session.query(pending.subquery()).count(),
-        "overdue": db.session.query(pending.where(Notification.next_attempt_at < now - timedelta(minutes=5)).subquery()).count(),
-        "failed": db.session.query(select(Notification.id).where(Notification.email_status == EMAIL_FAILED).subquery()).count(),
-    }
+    overdue_before = clock.now() - timedelta(minutes=5)
+    pending = Notification.email_status == EMAIL_PENDING
+    row = db.session.execute(select(
+        func.count().filter(pending),
+        func.count().filter(pending, Notification.next_attempt_at < overdue_before),
+        func.count().filter(Notification.email_status == EMAIL_FAILED),
+    ).select_from(Notification)).one()
+    return {"pending": row[0], "overdue": row[1], "failed": row[2]}
