@@ -155,3 +155,30 @@ def test_the_red_flag_guidance_shows_the_clinics_contact_details(app, clinic, lo
     monkeypatch.setitem(app.config, "CARETEAM_EMERGENCY_NUMBER", "112")
     page = login_as(clinic.patient_a).get("/my-record/flare").get_data(as_text=True)
     assert "+49 30 1234 567" in page and "Mon–Fri 8–18" in page and 'href="tel:112"' in page
+
+
+def test_the_morning_digest_is_one_link_and_the_counts_are_behind_sign_in(app, api, clinic, login_as):
+    from careteam.services import digest
+
+    with app.app_context():
+        db.session.add(ReminderSettings(user_id=clinic.physician.id, digest_enabled=True, digest_time="07:00"))
+        db.session.commit()
+    with time_machine.travel(datetime(2026, 3, 11, 8, 0, tzinfo=timezone.utc), tick=False):
+        api.patient_a.put(f"/api/v1/patients/{clinic.record_a.id}/checkins/{LAST_WEEK.isoformat()}",
+                          json=body(red_flags=["fever_or_weight_loss"]))
+    for minute in (0, 1):  # 07:00 UTC and a minute later: one digest
+        with time_machine.travel(datetime(2026, 3, 12, 7, minute, tzinfo=timezone.utc), tick=False), app.app_context():
+            digest.add_due(datetime(2026, 3, 12, 7, minute, tzinfo=timezone.utc))
+    with app.app_context():
+        [sent] = db.session.scalars(select(Notification).where(Notification.kind == "digest")).all()
+        assert sent.recipient_id == clinic.physician.id and sent.link.startswith("/digest?since=")
+        body_text = outbox.build_message(sent.kind, sent.link, sent.recipient_id, "x@example.org").get_content()
+    assert "Alice" not in body_text and "alert" not in body_text.lower()
+
+    with time_machine.travel(datetime(2026, 3, 12, 7, 5, tzinfo=timezone.utc), tick=False):
+        page = login_as(clinic.physician).get(sent.link).get_data(as_text=True)
+    assert "Alice Patient" in page and "Bob Patient" not in page
+    row = page[page.index("Alice Patient"):].split("</tr>")[0]
+    assert row.count("<td>1</td>") == 1 and "<td>0</td>" in row  # one new check-in, no worse answer
+    assert f'/patients/{clinic.record_a.id}/alerts">1</a>' in row  # the open alert
+    assert login_as(clinic.patient_a).get("/digest").status_code == 404

@@ -24,10 +24,11 @@ def run_due() -> dict[str, int]:
 
 
 def _steps():
-    from careteam.services import reminders
+    from careteam.services import digest, reminders
 
     return [
         ("escalations", escalation.escalate_due),
         ("reminders", reminders.add_due),
+        ("digests", digest.add_due),
         ("emails_sent", lambda _now: outbox.deliver_due()[0]),
     ]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import fields
+from datetime import datetime, timedelta
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from careteam.domain.notifications import LOG_LABELS, wording
 from careteam.extensions import csrf
-from careteam.services import notifications, outbox
+from careteam.services import clock, digest, notifications, outbox
 from careteam.services.errors import InvalidInput
 from careteam.web.forms import ActionForm, show_service_errors
 from careteam.web.forms.notifications import NotificationSettingsForm
@@ -86,6 +87,25 @@ def unsubscribe(token: str):
         outbox.unsubscribe(user_id, kind)
         return render_template("notifications/unsubscribe.html", done=True, label=wording(kind).setting_label)
     return render_template("notifications/unsubscribe.html", token=token, label=wording(kind).setting_label)
+
+
+@bp.route("/digest")
+@login_required
+def digest_page():
+    since = _since(request.args.get("since", ""))
+    return render_template("notifications/digest.html", rows=digest.digest_for(actor(), since), since=since,
+                           today=clock.today())
+
+
+def _since(text: str) -> datetime:
+    """The digest link's start; anything unreadable means the last 24 hours."""
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        return clock.now() - timedelta(days=1)
+    return max(value, clock.now() - timedelta(days=31))
 
 
 @bp.route("/admin/deliveries")
