@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from careteam.domain.policy import Role
 from careteam.extensions import db
@@ -59,8 +59,10 @@ def register_cli(app: Flask) -> None:
         from careteam.services import email_transport
 
         click.echo(email_transport.describe())
+        app = current_app._get_current_object()
         if burst:
-            click.echo(f"ran {jobs.run_burst()} job(s)")
+            click.echo(f"ran {jobs.run_burst(app)} job(s)")
             return
+        jobs.use_app(app)
         click.echo(f"Worker started: queue {jobs.huey.storage.__class__.__name__}; Ctrl-C stops it.")
         jobs.huey.create_consumer(workers=threads, worker_type="thread", periodic=True).run()

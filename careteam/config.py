@@ -95,7 +95,7 @@ def load_config(instance_path: str) -> dict:
         # Links in e-mails start with this (they go through sign-in and the normal access checks).
         "CARETEAM_BASE_URL": os.environ.get("CARETEAM_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         # Task queue: empty = SQLite file in instance/ (no server needed); redis://host:6379/0 for
-        # workers on several machines.
+        # workers on several machines; inline:// runs jobs in the asking process (tests).
         "CARETEAM_QUEUE_URL": os.environ.get("CARETEAM_QUEUE_URL", ""),
         # E-mail delivery: attempts before a notification is marked failed, first retry delay
         # (doubling after each failure).
@@ -109,6 +109,8 @@ def load_config(instance_path: str) -> dict:
         "CARETEAM_CLINIC_PHONE": os.environ.get("CARETEAM_CLINIC_PHONE", ""),
         "CARETEAM_CLINIC_HOURS": os.environ.get("CARETEAM_CLINIC_HOURS", ""),
         "CARETEAM_EMERGENCY_NUMBER": os.environ.get("CARETEAM_EMERGENCY_NUMBER", "112"),
+        # A clinic day's bundle of handover PDFs (made by the worker) is deleted after this long.
+        "CARETEAM_BUNDLE_KEEP_HOURS": _int("CARETEAM_BUNDLE_KEEP_HOURS", 24),
         # Handover PDFs: page size (A4 or Letter) and the longest a render may take.
         "CARETEAM_PDF_PAGE_SIZE": os.environ.get("CARETEAM_PDF_PAGE_SIZE", "A4"),
         "CARETEAM_PDF_TIMEOUT_SECONDS": _int("CARETEAM_PDF_TIMEOUT_SECONDS", 30),

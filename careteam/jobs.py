@@ -11,48 +11,54 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app
 from huey import Huey, crontab
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
 log = logging.getLogger(__name__)
 
-huey = Huey("careteam", storage_class=MemoryStorage, utc=True)
+huey = Huey("careteam", storage_class=MemoryStorage, utc=True)  # init_app sets the real storage
 _app: Flask | None = None
 
 
 def init_app(app: Flask) -> None:
-    """Point the queue at the configured storage. In tests without a queue URL, a job runs at
-    once in the process that enqueues it."""
-    global _app
-    _app = app
+    """Point the queue at the configured storage. `inline://` (and, in tests, no queue URL)
+    runs a job at once in the process that asks for it, instead of queueing it."""
     url = app.config["CARETEAM_QUEUE_URL"]
+    if runs_inline(app):
+        return
     if url.startswith(("redis://", "rediss://", "unix://")):
-        huey.immediate = False
         huey.storage = RedisStorage("careteam", url=url)
-    elif app.testing and not url:
-        huey.immediate = True
     else:
         path = url.removeprefix("sqlite:///") if url else str(Path(app.instance_path) / "queue.sqlite")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        huey.immediate = False
         huey.storage = SqliteStorage("careteam", filename=path)
 
 
-def _flask_app() -> Flask:
+def runs_inline(app: Flask) -> bool:
+    url = app.config["CARETEAM_QUEUE_URL"]
+    return url == "inline://" or (app.testing and not url)
+
+
+def use_app(app: Flask) -> None:
+    """The app whose context the worker's jobs run in (the worker command sets it)."""
     global _app
+    _app = app
+
+
+def _flask_app() -> Flask:
     if _app is None:  # a consumer started without the flask CLI
         from careteam import create_app
 
-        _app = create_app()
+        use_app(create_app())
     return _app
 
 
-def run_due_work() -> dict[str, int]:
+def run_due_work(app: Flask | None = None) -> dict[str, int]:
     """Everything the minute's job does, in an app context. Also what `worker --burst` runs."""
     from careteam.services import schedule
 
-    with _flask_app().app_context():
+    with (app or _flask_app()).app_context():
         return schedule.run_due()
 
 
@@ -61,9 +67,32 @@ def every_minute() -> None:
     run_due_work()
 
 
-def run_burst() -> int:
+def _build_bundle_in(app: Flask, bundle_id: int) -> None:
+    from careteam.services import bundles
+
+    # A request context (POST: transactions take the write lock) for url_for in the templates.
+    with app.test_request_context(base_url=app.config["CARETEAM_BASE_URL"], method="POST"):
+        bundles.build(bundle_id)
+
+
+@huey.task(name="careteam.build_bundle")
+def build_bundle(bundle_id: int) -> None:
+    _build_bundle_in(_flask_app(), bundle_id)
+
+
+def enqueue_bundle(bundle_id: int) -> None:
+    """Called after the bundle's row is committed."""
+    app = current_app._get_current_object()
+    if runs_inline(app):
+        _build_bundle_in(app, bundle_id)
+    else:
+        build_bundle(bundle_id)
+
+
+def run_burst(app: Flask) -> int:
     """Run every due job once and return: the minute's work, then whatever is queued."""
-    run_due_work()
+    use_app(app)
+    run_due_work(app)
     ran = 1
     for task in huey.read_schedule():
         huey.execute(task)

@@ -16,7 +16,7 @@ from careteam.models import AuditEvent
 PUBLIC_ENDPOINTS = {"auth.login", "auth.set_password", "home.healthz", "static", "api-docs.openapi_json",
                     "notifications.unsubscribe"}
 # Routes with an id that is not a patient's: each is checked against its owner by its service.
-NON_PATIENT_IDS = {"user_id", "token_id", "notification_id"}
+NON_PATIENT_IDS = {"user_id", "token_id", "notification_id", "bundle_id"}
 # Patient-scoped routes an admin may use: care-team management and the access log.
 ADMIN_PATIENT_ENDPOINTS = {
     "patients.team",

@@ -51,12 +51,13 @@ def _fresh_database(tmp_path) -> str:
 
 
 @pytest.mark.no_rollback
-def test_two_workers_send_each_reminder_exactly_once(app, tmp_path):
+def test_two_workers_send_each_reminder_exactly_once(tmp_path):
     redis = _redis()
+    storage = jobs.huey.storage
     try:
         _two_workers(tmp_path, redis)
     finally:
-        jobs.init_app(app)  # the queue is process-wide: give it back to the suite's app
+        jobs.huey.storage = storage  # the queue is process-wide: give the suite its own back
 
 
 def _two_workers(tmp_path, redis) -> None:

@@ -3,6 +3,7 @@
 from careteam.models.alert import AlertEscalation, RedFlagAlert
 from careteam.models.appointment import Appointment
 from careteam.models.audit import AuditEvent
+from careteam.models.bundle import PdfBundle
 from careteam.models.checkin import CheckinExerciseCount, EffectRating, WeeklyCheckin
 from careteam.models.exercise import ExerciseDose, ExercisePrescription, ExerciseSession
 from careteam.models.exposure import ExposureAttempt, ExposureItem
@@ -42,6 +43,7 @@ __all__ = [
     "Note",
     "Notification",
     "Patient",
+    "PdfBundle",
     "ProtocolTemplate",
     "QuotaDecision",
     "Question",

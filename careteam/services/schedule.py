@@ -24,11 +24,12 @@ def run_due() -> dict[str, int]:
 
 
 def _steps():
-    from careteam.services import digest, reminders
+    from careteam.services import bundles, digest, reminders
 
     return [
         ("escalations", escalation.escalate_due),
         ("reminders", reminders.add_due),
         ("digests", digest.add_due),
+        ("bundles_deleted", bundles.delete_expired),
         ("emails_sent", lambda _now: outbox.deliver_due()[0]),
     ]

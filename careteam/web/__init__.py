@@ -27,6 +27,7 @@ BLUEPRINT_MODULES = [
     "careteam.web.appointments",
     "careteam.web.summary",
     "careteam.web.notifications",
+    "careteam.web.bundles",
 ]
 
 
