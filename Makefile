@@ -13,11 +13,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The demo clinic's contact details (fictional numbers); a real clinic sets its own.
+run: export CARETEAM_CLINIC_PHONE ?= +1 555 0100
+run: export CARETEAM_CLINIC_HOURS ?= Monday to Friday, 8:00-18:00
 run: $(STAMP)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo-data --if-empty
-	@echo "careteam is starting on http://127.0.0.1:5000 (Ctrl-C stops it)"
-	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	@$(BIN)/python -m careteam.startup
+	$(BIN)/honcho start -f Procfile
 
 test: $(STAMP)
 	$(BIN)/pytest -n auto

@@ -61,6 +61,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_error_handlers(app)  # after the API, so that ours answer for every route
 
+    from careteam import jobs
+
+    jobs.init_app(app)
+
     from careteam.cli import register_cli
 
     register_cli(app)

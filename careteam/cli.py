@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from careteam.domain.policy import Role
 from careteam.extensions import db
@@ -101,3 +101,21 @@ def register_cli(app: Flask) -> None:
         click.echo("Demo data loaded. Sign in at http://127.0.0.1:5000 with:")
         for line in demo_logins():
             click.echo(line)
+
+
+    @app.cli.command("worker")
+    @click.option("--burst", is_flag=True, help="Run every due job once and exit (for cron and tests).")
+    @click.option("--threads", default=2, show_default=True, help="Jobs run at the same time.")
+    def worker(burst: bool, threads: int) -> None:
+        """Run the background worker: reminders, alert escalation, e-mail delivery, PDF bundles."""
+        from careteam import jobs
+        from careteam.services import email_transport
+
+        click.echo(email_transport.describe())
+        app = current_app._get_current_object()
+        if burst:
+            click.echo(f"ran {jobs.run_burst(app)} job(s)")
+            return
+        jobs.use_app(app)
+        click.echo(f"Worker started: queue {jobs.huey.storage.__class__.__name__}; Ctrl-C stops it.")
+        jobs.huey.create_consumer(workers=threads, worker_type="thread", periodic=True).run()

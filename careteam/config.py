@@ -129,15 +129,35 @@ def load_config(instance_path: str) -> dict:
         "CARETEAM_SMTP_PASSWORD": os.environ.get("CARETEAM_SMTP_PASSWORD", ""),
         "CARETEAM_SMTP_STARTTLS": _bool("CARETEAM_SMTP_STARTTLS", True),
         "CARETEAM_MAIL_FROM": os.environ.get("CARETEAM_MAIL_FROM", "careteam@localhost"),
+        # SMTP over TLS from the first byte (port 465) instead of STARTTLS.
+        "CARETEAM_SMTP_SSL": _bool("CARETEAM_SMTP_SSL"),
+        # Without an SMTP host, notification e-mails are written here as .eml files.
+        "CARETEAM_MAIL_DIR": os.environ.get("CARETEAM_MAIL_DIR", str(instance / "mail")),
+        # Links in e-mails start with this (they go through sign-in and the normal access checks).
+        "CARETEAM_BASE_URL": os.environ.get("CARETEAM_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Task queue: empty = SQLite file in instance/ (no server needed); redis://host:6379/0 for
+        # workers on several machines; inline:// runs jobs in the asking process (tests).
+        "CARETEAM_QUEUE_URL": os.environ.get("CARETEAM_QUEUE_URL", ""),
+        # E-mail delivery: attempts before a notification is marked failed, first retry delay
+        # (doubling after each failure).
+        "CARETEAM_MAIL_MAX_ATTEMPTS": _int("CARETEAM_MAIL_MAX_ATTEMPTS", 6),
+        "CARETEAM_MAIL_RETRY_SECONDS": _int("CARETEAM_MAIL_RETRY_SECONDS", 60),
+        # Red-flag alerts: unacknowledged this long -> the rest of the team; twice as long -> the
+        # clinic's escalation address.
+        "CARETEAM_ALERT_ESCALATE_MINUTES": _int("CARETEAM_ALERT_ESCALATE_MINUTES", 120),
+        "CARETEAM_ESCALATION_EMAIL": os.environ.get("CARETEAM_ESCALATION_EMAIL", ""),
+        # The clinic's contact details, shown with the red-flag guidance, the flare-up page and the
+        # crisis guidance after a questionnaire safety flag. Empty: only the emergency number shows.
+        "CARETEAM_CLINIC_PHONE": os.environ.get("CARETEAM_CLINIC_PHONE", ""),
+        "CARETEAM_CLINIC_HOURS": os.environ.get("CARETEAM_CLINIC_HOURS", ""),
+        "CARETEAM_EMERGENCY_NUMBER": os.environ.get("CARETEAM_EMERGENCY_NUMBER", "112"),
+        # A clinic day's bundle of handover PDFs (made by the worker) is deleted after this long.
+        "CARETEAM_BUNDLE_KEEP_HOURS": _int("CARETEAM_BUNDLE_KEEP_HOURS", 24),
         # Handover PDFs: page size (A4 or Letter) and the longest a render may take.
         "CARETEAM_PDF_PAGE_SIZE": os.environ.get("CARETEAM_PDF_PAGE_SIZE", "A4"),
         "CARETEAM_PDF_TIMEOUT_SECONDS": _int("CARETEAM_PDF_TIMEOUT_SECONDS", 30),
         # Questionnaires: a clinic's own (licensed) definition files, read and checked at start-up.
         "CARETEAM_INSTRUMENTS_DIR": os.environ.get("CARETEAM_INSTRUMENTS_DIR", str(instance / "instruments")),
-        # Shown at once to a patient whose answer raises a safety flag (e.g. PHQ-9 item 9).
-        "CARETEAM_CLINIC_PHONE": os.environ.get("CARETEAM_CLINIC_PHONE", "+1 555 0100"),
-        "CARETEAM_CLINIC_HOURS": os.environ.get("CARETEAM_CLINIC_HOURS", "Monday to Friday, 8:00-18:00"),
-        "CARETEAM_EMERGENCY_NUMBER": os.environ.get("CARETEAM_EMERGENCY_NUMBER", "112"),
         # JSON API and its OpenAPI document (flask-smorest).
         "API_TITLE": "careteam",
         "API_VERSION": "v1",

@@ -85,6 +85,8 @@ def make_config(database_url: str, **overrides) -> dict:
         # Tests that walk every route write far faster than a person; tests of the limit lower it.
         "CARETEAM_WRITE_LIMIT_PER_USER": "10000 per minute",
         "SERVER_NAME": "careteam.test",
+        "CARETEAM_CLINIC_PHONE": "+1 555 0100",
+        "CARETEAM_CLINIC_HOURS": "Monday to Friday, 8:00-18:00",
         **overrides,
     }
 

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from careteam.extensions import db
 from careteam.models import AuditEvent
 
-PUBLIC_ENDPOINTS = {"auth.login", "auth.set_password", "home.healthz", "home.readyz", "static", "api-docs.openapi_json"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.set_password", "home.healthz", "home.readyz", "static", "api-docs.openapi_json",
+                    "notifications.unsubscribe"}
 # Routes with an id that is not a patient's: each is checked against its owner by its service.
-NON_PATIENT_IDS = {"user_id", "token_id"}
+NON_PATIENT_IDS = {"user_id", "token_id", "notification_id", "bundle_id"}
 # Patient-scoped routes an admin may use: care-team management and the access log.
 ADMIN_PATIENT_ENDPOINTS = {
     "patients.team",

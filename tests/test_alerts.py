@@ -15,6 +15,8 @@ pytestmark = pytest.mark.usefixtures("today")
 
 OUTSIDERS = ("patient_b", "physician_b", "outside_physician", "outside_physio", "outside_psych", "admin")
 NOT_PHYSICIANS = ("physio", "psych", "patient_a")
+NOTE_FORM = {"note": "Called the patient, advised emergency department"}
+NOTE_JSON = dict(NOTE_FORM)
 
 
 def alerts_url(patient_id: int) -> str:
@@ -54,7 +56,7 @@ def test_a_physician_sees_the_open_alert_and_acknowledges_it(app, raise_flags, c
     assert "Fever, or weight loss you cannot explain" in page
     assert ack_url(clinic.record_a.id, alert_id) in page and ">Acknowledge</button>" in page
 
-    response = client.post(ack_url(clinic.record_a.id, alert_id))
+    response = client.post(ack_url(clinic.record_a.id, alert_id), data=NOTE_FORM)
 
     assert response.status_code == 302 and response.headers["Location"].endswith(alerts_url(clinic.record_a.id))
     alert = load(app, alert_id)
@@ -67,8 +69,8 @@ def test_a_physician_sees_the_open_alert_and_acknowledges_it(app, raise_flags, c
 def test_acknowledging_twice_is_harmless(app, raise_flags, clinic, api):
     alert_id = raise_flags("patient_a", clinic.record_a.id, "night_pain_unrelieved")
 
-    first = api.physician.post(ack_url(clinic.record_a.id, alert_id, api=True))
-    second = api.physician.post(ack_url(clinic.record_a.id, alert_id, api=True))
+    first = api.physician.post(ack_url(clinic.record_a.id, alert_id, api=True), json=NOTE_JSON)
+    second = api.physician.post(ack_url(clinic.record_a.id, alert_id, api=True), json=NOTE_JSON)
 
     assert first.status_code == second.status_code == 200
     assert first.get_json()["acknowledged_at"] == second.get_json()["acknowledged_at"]
@@ -91,8 +93,8 @@ def test_only_physicians_may_acknowledge(app, raise_flags, clinic, api, login_as
     assert page.status_code == 200
     assert ">Acknowledge</button>" not in page.get_data(as_text=True)
     assert "Only a physician on the care team can acknowledge" in page.get_data(as_text=True)
-    assert login_as(getattr(clinic, who)).post(ack_url(clinic.record_a.id, alert_id)).status_code == 403
-    assert api.as_(who).post(ack_url(clinic.record_a.id, alert_id, api=True)).status_code == 403
+    assert login_as(getattr(clinic, who)).post(ack_url(clinic.record_a.id, alert_id), data=NOTE_FORM).status_code == 403
+    assert api.as_(who).post(ack_url(clinic.record_a.id, alert_id, api=True), json=NOTE_JSON).status_code == 403
     assert load(app, alert_id).acknowledged_at is None
 
 
@@ -101,16 +103,16 @@ def test_outsiders_and_admins_get_404(app, raise_flags, clinic, api, login_as, w
     alert_id = raise_flags("patient_a", clinic.record_a.id, "saddle_numbness")
 
     assert login_as(getattr(clinic, who)).get(alerts_url(clinic.record_a.id)).status_code == 404
-    assert login_as(getattr(clinic, who)).post(ack_url(clinic.record_a.id, alert_id)).status_code == 404
+    assert login_as(getattr(clinic, who)).post(ack_url(clinic.record_a.id, alert_id), data=NOTE_FORM).status_code == 404
     assert api.as_(who).get(f"/api/v1/patients/{clinic.record_a.id}/alerts").status_code == 404
-    assert api.as_(who).post(ack_url(clinic.record_a.id, alert_id, api=True)).status_code == 404
+    assert api.as_(who).post(ack_url(clinic.record_a.id, alert_id, api=True), json=NOTE_JSON).status_code == 404
     assert load(app, alert_id).acknowledged_at is None
 
 
 def test_an_alert_of_another_patient_is_not_found_under_this_record(app, raise_flags, clinic, api):
     b_alert = raise_flags("patient_b", clinic.record_b.id, "saddle_numbness")
 
-    response = api.physician.post(ack_url(clinic.record_a.id, b_alert, api=True))
+    response = api.physician.post(ack_url(clinic.record_a.id, b_alert, api=True), json=NOTE_JSON)
 
     assert response.status_code == 404
     assert load(app, b_alert).acknowledged_at is None
@@ -119,7 +121,7 @@ def test_an_alert_of_another_patient_is_not_found_under_this_record(app, raise_f
 @pytest.mark.parametrize("who", ("physician", "physio", "psych", "patient_a"))
 def test_everyone_on_the_record_lists_open_and_all_alerts(raise_flags, clinic, api, who):
     first = raise_flags("patient_a", clinic.record_a.id, "fever_or_weight_loss", week=LAST_WEEK)
-    api.physician.post(ack_url(clinic.record_a.id, first, api=True))
+    api.physician.post(ack_url(clinic.record_a.id, first, api=True), json=NOTE_JSON)
     raise_flags("patient_a", clinic.record_a.id, "saddle_numbness", week=THIS_WEEK)
     url = f"/api/v1/patients/{clinic.record_a.id}/alerts"
 
@@ -146,7 +148,7 @@ def test_the_check_ins_page_links_to_the_alerts(clinic, login_as):
 
 def test_a_web_acknowledgement_leaves_the_red_flag_on_the_checkin(raise_flags, clinic, login_as):
     alert_id = raise_flags("patient_a", clinic.record_a.id, "bladder_or_bowel_change")
-    login_as(clinic.physician).post(ack_url(clinic.record_a.id, alert_id))
+    login_as(clinic.physician).post(ack_url(clinic.record_a.id, alert_id), data=NOTE_FORM)
 
     page = login_as(clinic.physio).get(f"/patients/{clinic.record_a.id}/check-ins").get_data(as_text=True)
 

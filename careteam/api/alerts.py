@@ -17,6 +17,17 @@ class AlertQuery(InputSchema):
     status = fields.Str(load_default=alerts.OPEN, validate=validate.OneOf([alerts.OPEN, alerts.ALL]))
 
 
+class AcknowledgeIn(InputSchema):
+    # Required by the service (after the access check, so outsiders still get 404).
+    note = fields.Str(load_default="", metadata={"description": "what was done, e.g. 'Called the patient'"})
+
+
+class EscalationOut(Schema):
+    step = fields.Int()
+    at = fields.DateTime()
+    recipients = fields.Int()
+
+
 class AcknowledgerOut(Schema):
     id = fields.Int()
     name = fields.Str()
@@ -34,6 +45,9 @@ class AlertOut(Schema):
     raised_at = fields.DateTime()
     acknowledged_at = fields.DateTime(allow_none=True)
     acknowledged_by = fields.Nested(AcknowledgerOut, allow_none=True)
+    # The note is for the care team; the patient sees who acknowledged it and when.
+    acknowledgement_note = fields.Function(lambda alert: alert.acknowledgement_note if actor().is_clinician else None)
+    escalations = fields.Nested(EscalationOut, many=True)
 
 
 @blp.route("/<int:patient_id>/alerts")
@@ -47,7 +61,9 @@ class Alerts(MethodView):
 
 @blp.route("/<int:patient_id>/alerts/<int:alert_id>/acknowledge")
 class Acknowledge(MethodView):
+    @blp.arguments(AcknowledgeIn)
     @blp.response(200, AlertOut)
-    def post(self, patient_id: int, alert_id: int):
-        """A physician on the care team acknowledges the alert; doing it again changes nothing."""
-        return alerts.acknowledge(actor(), patient_id, alert_id)
+    def post(self, args, patient_id: int, alert_id: int):
+        """A physician on the care team acknowledges the alert with a note of what was done;
+        doing it again changes nothing."""
+        return alerts.acknowledge(actor(), patient_id, alert_id, args["note"])

@@ -1,9 +1,10 @@
 """SQLAlchemy models, persistence only. Import from here."""
 
-from careteam.models.alert import RedFlagAlert
+from careteam.models.alert import AlertEscalation, RedFlagAlert
 from careteam.models.appointment import Appointment
 from careteam.models.audit import AuditEvent
 from careteam.models.break_glass import BreakGlassGrant
+from careteam.models.bundle import PdfBundle
 from careteam.models.checkin import CheckinExerciseCount, EffectRating, WeeklyCheckin
 from careteam.models.exercise import ExerciseDose, ExercisePrescription, ExerciseSession
 from careteam.models.exposure import ExposureAttempt, ExposureItem
@@ -12,6 +13,7 @@ from careteam.models.goal import FunctionalGoal, GoalScore
 from careteam.models.graded_activity import ActivityLog, GradedActivityPlan, QuotaDecision
 from careteam.models.intervention import Intervention
 from careteam.models.note import Note, Question
+from careteam.models.notification import EmailOptOut, Notification, ReminderSettings
 from careteam.models.patient import CareTeamMember, Patient
 from careteam.models.protocol import ProtocolTemplate
 from careteam.models.questionnaire import QuestionnaireAnswer, QuestionnaireAssignment, QuestionnaireResponse
@@ -21,6 +23,7 @@ from careteam.models.user import ApiToken, RecoveryCode, User
 
 __all__ = [
     "ActivityLog",
+    "AlertEscalation",
     "ApiToken",
     "Appointment",
     "AuditEvent",
@@ -28,6 +31,7 @@ __all__ = [
     "CareTeamMember",
     "CheckinExerciseCount",
     "EffectRating",
+    "EmailOptOut",
     "ExerciseDose",
     "ExercisePrescription",
     "ExerciseSession",
@@ -40,7 +44,9 @@ __all__ = [
     "GradedActivityPlan",
     "Intervention",
     "Note",
+    "Notification",
     "Patient",
+    "PdfBundle",
     "ProtocolTemplate",
     "QuestionnaireAnswer",
     "QuestionnaireAssignment",
@@ -50,6 +56,7 @@ __all__ = [
     "RecordEvent",
     "RecoveryCode",
     "RedFlagAlert",
+    "ReminderSettings",
     "User",
     "WeeklyCheckin",
     "flare_plan_tools",

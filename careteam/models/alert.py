@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from careteam.extensions import db
@@ -29,6 +29,23 @@ class RedFlagAlert(db.Model):
     kind: Mapped[str] = mapped_column(String(30), default="red_flag", server_default="red_flag")
     questionnaire_response_id: Mapped[int | None] = mapped_column(
         ForeignKey("questionnaire_responses.id"), index=True)
+    # What the physician did ("Called Maria, advised emergency department"); for the team.
+    acknowledgement_note: Mapped[str | None] = mapped_column(Text)
 
     acknowledged_by: Mapped[User | None] = relationship()
     checkin: Mapped[WeeklyCheckin | None] = relationship()
+    escalations: Mapped[list[AlertEscalation]] = relationship(order_by="AlertEscalation.step")
+
+
+class AlertEscalation(db.Model):
+    """One step of an alert's way to people: 1 the physicians, 2 the rest of the team, 3 the
+    clinic's escalation address. Unique per step, so two workers record (and notify) it once."""
+
+    __tablename__ = "alert_escalations"
+    __table_args__ = (UniqueConstraint("alert_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("red_flag_alerts.id"), index=True)
+    step: Mapped[int]
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    recipients: Mapped[int] = mapped_column(default=0)

@@ -37,6 +37,8 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     mfa_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     totp_last_step: Mapped[int | None] = mapped_column()
+    # IANA name (Europe/Berlin); None means the clinic's CARETEAM_TIMEZONE. Reminders use it.
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
     api_tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", order_by="ApiToken.created_at.desc()"

@@ -12,9 +12,9 @@ from careteam.domain.policy import Action, Part
 from careteam.domain.vocabulary import RED_FLAG_LABELS
 from careteam.extensions import db
 from careteam.models import Patient, RedFlagAlert, User, WeeklyCheckin
-from careteam.services import audit, clock, timeline
+from careteam.services import audit, clock, escalation, timeline
 from careteam.services.access import authorize
-from careteam.services.errors import NotFound
+from careteam.services.errors import InvalidInput, NotFound
 
 OPEN = "open"
 ALL = "all"
@@ -22,6 +22,7 @@ RED_FLAG = "red_flag"
 QUESTIONNAIRE_SAFETY = "questionnaire_safety"
 # Who acknowledges which kind of alert: the policy's part for it.
 ALERT_PARTS = {RED_FLAG: Part.ALERTS, QUESTIONNAIRE_SAFETY: Part.SAFETY_ALERTS}
+NOTE_MAX = 1000
 
 
 def flag_labels(codes: Iterable[str]) -> list[str]:
@@ -46,6 +47,7 @@ def raise_safety_alert(actor: User, patient_id: int, response_id: int, flags: li
                          questionnaire_response_id=response_id)
     db.session.add(alert)
     db.session.flush()
+    escalation.notify_physicians(alert)
     audit.record("create", actor=actor, patient_id=patient_id, object_type="red_flag_alert", object_id=alert.id)
     timeline.record_change(actor, patient_id, Part.ALERTS, "red_flag_alert", alert.id,
                            summary="Safety alert raised: " + summary)
@@ -62,6 +64,7 @@ def raise_alert(patient: Patient, checkin: WeeklyCheckin, flags: Iterable[str]) 
     db.session.add(alert)
     db.session.flush()
     raised_by = checkin.submitted_by
+    escalation.notify_physicians(alert)
     # No flag codes in the trail: the admin reads it and must see no clinical content.
     audit.record("create", actor=raised_by, patient_id=patient.id, object_type="red_flag_alert",
                  object_id=alert.id)
@@ -78,7 +81,8 @@ def list_alerts(actor: User, patient_id: int, status: str = ALL) -> tuple[Patien
     stmt = (
         select(RedFlagAlert)
         .where(RedFlagAlert.patient_id == patient.id)
-        .options(selectinload(RedFlagAlert.acknowledged_by), selectinload(RedFlagAlert.checkin))
+        .options(selectinload(RedFlagAlert.acknowledged_by), selectinload(RedFlagAlert.checkin),
+                 selectinload(RedFlagAlert.escalations))
         .order_by(RedFlagAlert.acknowledged_at.is_not(None), RedFlagAlert.acknowledged_at.desc(),
                   RedFlagAlert.raised_at.desc(), RedFlagAlert.id.desc())
     )
@@ -92,9 +96,10 @@ def open_alerts(actor: User, patient_id: int) -> list[RedFlagAlert]:
     return list_alerts(actor, patient_id, OPEN)[1]
 
 
-def acknowledge(actor: User, patient_id: int, alert_id: int) -> RedFlagAlert:
-    """A physician on the team acknowledges; who and when are kept. A second acknowledgement
-    (or a colleague's at the same moment) changes nothing."""
+def acknowledge(actor: User, patient_id: int, alert_id: int, note: str = "") -> RedFlagAlert:
+    """A clinician who may acknowledge this kind of alert does so with a short note of what was
+    done; who, when and the note are kept. A second acknowledgement (or a colleague's at the same
+    moment) changes nothing."""
     # The kind decides who may acknowledge; looked up within this patient only, so that the answer
     # (403 or 404) says nothing about another patient's alert.
     kind = db.session.scalar(select(RedFlagAlert.kind).where(RedFlagAlert.id == alert_id,
@@ -104,10 +109,15 @@ def acknowledge(actor: User, patient_id: int, alert_id: int) -> RedFlagAlert:
     alert = db.session.get(RedFlagAlert, alert_id)
     if alert is None or alert.patient_id != patient.id:
         raise NotFound()
+    note = (note or "").strip()
+    if alert.acknowledged_at is None and not note:
+        raise InvalidInput({"note": ["Say briefly what was done, e.g. \"Called the patient, advised emergency department\"."]})
+    if len(note) > NOTE_MAX:
+        raise InvalidInput({"note": [f"At most {NOTE_MAX} characters."]})
     changed = db.session.execute(
         update(RedFlagAlert)
         .where(RedFlagAlert.id == alert.id, RedFlagAlert.acknowledged_at.is_(None))
-        .values(acknowledged_at=clock.now(), acknowledged_by_id=actor.id)
+        .values(acknowledged_at=clock.now(), acknowledged_by_id=actor.id, acknowledgement_note=note)
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed:

@@ -30,6 +30,8 @@ BLUEPRINT_MODULES = [
     "careteam.web.questionnaires",
     "careteam.web.break_glass",
     "careteam.web.session_keeper",
+    "careteam.web.notifications",
+    "careteam.web.bundles",
 ]
 
 

@@ -82,6 +82,11 @@ def _enforce_session_limits() -> bool:
     return False
 
 
+# One-click unsubscribe (RFC 8058): a mail client posts it without cookies or a form token;
+# the signed link itself is the authority.
+CSRF_EXEMPT_ENDPOINTS = {"notifications.unsubscribe"}
+
+
 def register_hooks(app: Flask) -> None:
     @app.before_request
     def assign_request_id():
@@ -104,6 +109,8 @@ def register_hooks(app: Flask) -> None:
     def check_csrf():
         # Cookies ride along with cross-site requests; a Bearer header cannot.
         if request.method in _SAFE_METHODS or bearer_token() is not None:
+            return
+        if request.endpoint in CSRF_EXEMPT_ENDPOINTS:
             return
         if current_app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect()

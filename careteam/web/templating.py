@@ -38,6 +38,7 @@ MAIN_NAV: dict[Role, list[tuple[str, str]]] = {
         ("admin.patients", "Patient records"),
         ("admin.audit", "Audit trail"),
         ("break_glass.review", "Emergency accesses"),
+        ("notifications.deliveries", "Deliveries"),
         ("account.index", "Account"),
     ],
 }

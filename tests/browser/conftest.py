@@ -83,6 +83,8 @@ def live_server(tmp_path_factory):
         "RATELIMIT_ENABLED": True,
         "CARETEAM_SIGNIN_LIMIT_PER_ADDRESS": "1000 per minute",
         "CARETEAM_SIGNIN_LIMIT_PER_ACCOUNT": "100 per minute",
+        "CARETEAM_CLINIC_PHONE": "+1 555 0100",
+        "CARETEAM_CLINIC_HOURS": "Monday to Friday, 8:00-18:00",
         "CARETEAM_WRITE_LIMIT_PER_USER": "10000 per minute",  # browser tests write fast
     })
     with app.app_context():

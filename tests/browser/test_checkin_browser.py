@@ -111,12 +111,25 @@ def test_red_flag_guidance_then_the_physician_acknowledges_the_alert(live_server
     screenshot(phone_page, "checkin-red-flag-guidance-phone")
 
     sign_in(page, live_server.url, "dr.okafor@example.org")
-    page.goto(f"{live_server.url}/patients/{maria}/check-ins")
-    page.get_by_role("link", name="Red-flag alerts").click()
+    # The bell in the header counts the new alert; its entry says nothing about the record.
+    bell = page.get_by_test_id("bell")
+    expect(bell).to_have_attribute("aria-label", re.compile(r"Notifications, [1-9]\d* unread"))
+    bell.click()
+    entry = page.locator("li.notification.unread").first
+    expect(entry).to_contain_text("New alert on a patient's record")
+    expect(page.locator("main")).not_to_contain_text("Maria")
+    screenshot(page, "notifications-bell-list")
+    with page.expect_navigation():
+        entry.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(rf"/patients/{maria}/alerts"))
     alert = page.locator("li.alert-item").filter(has_text=f"week of {day(last_week)}").filter(has_text=saddle).first
     expect(alert).to_be_visible()
+    expect(alert).to_contain_text("Physicians on the care team notified")
     alert_id = alert.get_attribute("id")
     screenshot(page, "alerts-open")
+    note = alert.get_by_role("textbox", name="What was done")
+    expect(note).to_have_attribute("required", "")  # the server refuses an empty note too (tested)
+    note.fill("Called Maria, advised emergency department")
     with page.expect_navigation():
         alert.get_by_role("button", name="Acknowledge").click()
 
@@ -124,5 +137,12 @@ def test_red_flag_guidance_then_the_physician_acknowledges_the_alert(live_server
     expect(page.locator(f"#{alert_id}")).to_have_count(0)
     history = page.get_by_role("region", name="Acknowledged")
     expect(history.get_by_role("row").filter(has_text=f"week of {day(last_week)}").first).to_contain_text(
-        "by Dr. Amara Okafor")
+        "Seen by Dr. Amara Okafor at")
+    expect(history).to_contain_text("Called Maria, advised emergency department")
     screenshot(page, "alerts-acknowledged")
+
+    phone_page.goto(f"{live_server.url}/patients/{maria}/alerts")
+    mine = phone_page.get_by_role("region", name="Acknowledged")
+    expect(mine.get_by_role("row").filter(has_text=f"week of {day(last_week)}").first).to_contain_text(
+        "Seen by Dr. Amara Okafor at")
+    expect(mine).not_to_contain_text("advised emergency department")

@@ -354,6 +354,7 @@ def test_physician_acknowledges_a_new_red_flag_and_it_leaves_my_patients(live_se
                 has=doctor.get_by_role("button", name="Acknowledge")).filter(has_text=fever)
             expect(alert).to_have_count(1)
             expect(alert).to_contain_text(f"check-in of the week of {day(last_week)}")
+            alert.get_by_role("textbox", name="What was done").fill("Called Tom, booked a visit today")
             with doctor.expect_navigation():
                 alert.get_by_role("button", name="Acknowledge").click()
             expect(status(doctor)).to_have_text("Alert acknowledged by you.")
