@@ -32,10 +32,12 @@ BLUEPRINT_MODULES = [
 def register_web(app: Flask) -> None:
     from careteam.web.gate import register_gate
     from careteam.web.hooks import register_hooks
+    from careteam.web.input_guard import register_input_guard
     from careteam.web.login import register_login
     from careteam.web.templating import register_templating
 
     register_hooks(app)
+    register_input_guard(app)
     register_login(app)
     register_gate(app)
     register_templating(app)
