@@ -53,3 +53,13 @@ def test_number_limits_table(name, low, high):
 
 def test_every_range_in_the_table_is_a_range():
     assert all(low < high for low, high in limits.NUMBER_LIMITS.values())
+
+
+@pytest.mark.parametrize("unit, value, refused", [
+    ("minutes", 1440, False), ("minutes", 1441, True), ("minutes", 100_000, True),
+    ("reps", 10_000, False), ("reps", 10_001, True), ("steps", 100_000, False), ("metres", 100_010, True),
+])
+def test_activity_amounts_are_bounded_per_unit(unit, value, refused):
+    from careteam.domain.graded_activity import amount_problem
+
+    assert (amount_problem(value, unit) is not None) is refused
