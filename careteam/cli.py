@@ -1,4 +1,4 @@
-"""flask --app careteam <command>: create-user, demo-data."""
+"""flask --app careteam <command>: create-user, demo-data, api-token."""
 
 from __future__ import annotations
 
@@ -48,3 +48,22 @@ def register_cli(app: Flask) -> None:
         click.echo("Demo data loaded. Sign in at http://127.0.0.1:5000 with:")
         for line in demo_logins():
             click.echo(line)
+
+    @app.cli.command("api-token")
+    @click.argument("email")
+    @click.option("--name", default="cli", show_default=True, help="What the token is for.")
+    def api_token(email: str, name: str) -> None:
+        """Make a personal API token for an active account and print it (once) on stdout."""
+        from sqlalchemy import select
+
+        from careteam.models import User
+        from careteam.services.api_tokens import create_token
+
+        user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+        if user is None or not user.active:
+            raise click.ClickException(f"No active account {email}.")
+        try:
+            _token, plaintext = create_token(user, name)
+        except InvalidInput as error:
+            raise click.ClickException("; ".join(str(m) for m in error.errors.values())) from None
+        click.echo(plaintext)

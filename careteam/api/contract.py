@@ -65,6 +65,15 @@ def _statuses(path: str, method: str, operation: dict, path_level: dict) -> set[
     return statuses
 
 
+def _body_has_required_fields(spec, body: dict) -> bool:
+    """A body is required when its schema requires a field; else an empty body is a valid one."""
+    schema = body.get("content", {}).get("application/json", {}).get("schema", {})
+    ref = schema.get("$ref", "")
+    if ref:
+        schema = spec.components.schemas.get(ref.rsplit("/", 1)[-1], {})
+    return bool(schema.get("required"))
+
+
 def document_responses(api: Api) -> None:
     """Add each operation's error responses (shared components) to the OpenAPI document."""
     spec = api.spec
@@ -88,4 +97,4 @@ def document_responses(api: Api) -> None:
                 elif status == "409" and "description" in existing and "$ref" not in existing:
                     existing["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/ConflictOut"}}}
             if "requestBody" in operation:
-                operation["requestBody"]["required"] = True
+                operation["requestBody"]["required"] = _body_has_required_fields(spec, operation["requestBody"])

@@ -6,6 +6,7 @@ their range from the table, every string refuses control characters. One place, 
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timezone
 
 from marshmallow import ValidationError, fields, validate
@@ -32,6 +33,8 @@ class DateWindow(validate.Range):
     def __init__(self, name: str):
         self.name = name
         super().__init__(None, None)
+        if name != "date_of_birth":  # documented as a pattern: JSON Schema has no date minimum
+            self.regex = re.compile(limits.CENTURY_DATE_PATTERN)
 
     @property
     def min(self) -> date:  # noqa: A003
@@ -59,6 +62,10 @@ class DateWindow(validate.Range):
 class DateTimeWindow(DateWindow):
     """The same window for a moment in time (UTC midnights at either end)."""
 
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.regex = re.compile(limits.CENTURY_DATE_PATTERN[:-len("-[0-9]{2}-[0-9]{2}$")] + "-")
+
     @property
     def min(self) -> datetime:  # noqa: A003
         return datetime.combine(super().min, time.min, tzinfo=timezone.utc)
@@ -82,10 +89,33 @@ class DateTimeWindow(DateWindow):
         return value
 
 
+class Text(validate.Regexp):
+    """No control characters (and, for required text, not blank). The pattern is written in
+    the OpenAPI document; the check itself is a linear scan, never a backtracking regex."""
+
+    def __init__(self, nonblank: bool = False):
+        self.nonblank = nonblank
+        super().__init__(limits.NONBLANK_TEXT_PATTERN if nonblank else limits.TEXT_PATTERN)
+
+    def __call__(self, value: str) -> str:
+        if isinstance(value, str):
+            if limits.has_control_characters(value):
+                raise ValidationError(limits.CONTROL_MESSAGE)
+            if self.nonblank and not value.strip():
+                raise ValidationError(limits.NONBLANK_MESSAGE)
+        return value
+
+
 def no_control_characters(value: str) -> str:
-    if isinstance(value, str) and limits.has_control_characters(value):
-        raise ValidationError(limits.CONTROL_MESSAGE)
-    return value
+    return Text()(value)
+
+
+def _is_text_checked(field: fields.Field) -> bool:
+    return any(isinstance(v, Text) for v in field.validators)
+
+
+def _required_text(field: fields.Field) -> bool:
+    return any(isinstance(v, validate.Length) and (v.min or 0) >= 1 for v in field.validators)
 
 
 def _has_range(field: fields.Field) -> bool:
@@ -98,8 +128,12 @@ def bound(name: str, field: fields.Field) -> None:
         bound(name, field.inner)
         return
     if isinstance(field, fields.String):
-        if no_control_characters not in field.validators:
-            field.validators.append(no_control_characters)
+        if not _is_text_checked(field) and not any(isinstance(v, validate.OneOf) for v in field.validators):
+            if field.required and not _required_text(field):
+                field.validators.append(validate.Length(min=1))  # required text is never empty
+            field.validators.append(Text(nonblank=_required_text(field)))
+    elif isinstance(field, fields.Boolean):
+        field.truthy, field.falsy = {True}, {False}  # JSON true/false only, not "yes" or 1
     elif isinstance(field, fields.Integer) and limits.is_id_name(name) and not isinstance(field, Id):
         field.validators.append(validate.Range(limits.ID_MIN, limits.ID_MAX, error=ID_MESSAGE))
     elif isinstance(field, fields.Number) and name in limits.NUMBER_LIMITS and not _has_range(field):

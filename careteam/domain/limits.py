@@ -52,6 +52,10 @@ NUMBER_LIMITS: dict[str, tuple[float, float]] = {
     "quota": (0, MAX_AMOUNT),
 }
 
+# Doses and sessions are judged by domain.dosing with a message per field (same ranges): forms
+# leave these to it, so that the message names the field in the person's words.
+CHECKED_BY_DOSING = frozenset(DOSE_LIMITS) | frozenset(SESSION_LIMITS)
+
 # Nothing in a care record happens before this day; a date in a plan is at most this far ahead.
 EARLIEST_DATE = date(2000, 1, 1)
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
@@ -63,10 +67,19 @@ def latest_date(today: date) -> date:
     return today + timedelta(days=365 * YEARS_AHEAD + 1)
 
 
+# Dates that only filter a listing: any day of the century may be asked for.
+FILTER_DATES = frozenset({"since", "until", "from_", "to"})
+LATEST_FILTER_DATE = date(2099, 12, 31)
+# Every date but a birth date is in this century: the OpenAPI document says so with a pattern.
+CENTURY_DATE_PATTERN = r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$"
+
+
 def date_bounds(name: str, today: date) -> tuple[date, date]:
     """Inclusive (earliest, latest) for a date field of that name."""
     if name == "date_of_birth":
         return EARLIEST_BIRTH_DATE, today
+    if name in FILTER_DATES:
+        return EARLIEST_DATE, LATEST_FILTER_DATE
     return EARLIEST_DATE, latest_date(today)
 
 
@@ -81,7 +94,13 @@ def date_problem(name: str, value: date, today: date) -> str | None:
 
 
 # C0 and C1 control characters, DEL included; tab, newline and carriage return are text.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_CLASS = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f"
+_CONTROL = re.compile(f"[{_CONTROL_CLASS}]")
+# The same rule as regular expressions (Python and ECMA alike), for the OpenAPI document:
+# any text without control characters; and the same with at least one non-space character.
+TEXT_PATTERN = f"^[^{_CONTROL_CLASS}]*$"
+NONBLANK_TEXT_PATTERN = f"^[^{_CONTROL_CLASS}]*[^\\s{_CONTROL_CLASS}][^{_CONTROL_CLASS}]*$"
+NONBLANK_MESSAGE = "Write something here."
 CONTROL_MESSAGE = "Remove the control characters (such as NUL) from this text."
 
 

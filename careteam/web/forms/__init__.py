@@ -33,7 +33,8 @@ def domain_bounds(name: str, field) -> list:
     if isinstance(field, (IntegerField, DecimalField, FloatField)):
         if limits.is_id_name(name):
             return [NumberRange(limits.ID_MIN, limits.ID_MAX, "No such item.")]
-        if name in limits.NUMBER_LIMITS and not any(isinstance(v, NumberRange) for v in field.validators):
+        if (name in limits.NUMBER_LIMITS and name not in limits.CHECKED_BY_DOSING
+                and not any(isinstance(v, NumberRange) for v in field.validators)):
             low, high = limits.NUMBER_LIMITS[name]
             return [NumberRange(low, high)]
     if isinstance(field, DateField):
