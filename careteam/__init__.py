@@ -50,7 +50,9 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     from careteam.web import register_web
+    from careteam.web.converters import register_converters
 
+    register_converters(app)
     register_web(app)
 
     from careteam.api import register_api

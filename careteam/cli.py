@@ -1,4 +1,4 @@
-"""flask --app careteam <command>: create-user, demo-data, audit verify, backup, restore."""
+"""flask --app careteam <command>: create-user, demo-data, api-token, worker, audit verify, backup, restore."""
 
 from __future__ import annotations
 
@@ -119,3 +119,22 @@ def register_cli(app: Flask) -> None:
         jobs.use_app(app)
         click.echo(f"Worker started: queue {jobs.huey.storage.__class__.__name__}; Ctrl-C stops it.")
         jobs.huey.create_consumer(workers=threads, worker_type="thread", periodic=True).run()
+
+    @app.cli.command("api-token")
+    @click.argument("email")
+    @click.option("--name", default="cli", show_default=True, help="What the token is for.")
+    def api_token(email: str, name: str) -> None:
+        """Make a personal API token for an active account and print it (once) on stdout."""
+        from sqlalchemy import select
+
+        from careteam.models import User
+        from careteam.services.api_tokens import create_token
+
+        user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+        if user is None or not user.active:
+            raise click.ClickException(f"No active account {email}.")
+        try:
+            _token, plaintext = create_token(user, name)
+        except InvalidInput as error:
+            raise click.ClickException("; ".join(str(m) for m in error.errors.values())) from None
+        click.echo(plaintext)

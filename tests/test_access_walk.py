@@ -41,7 +41,7 @@ def url_for_rule(rule, patient_id: int) -> str:
         converter = rule._converters[name].__class__.__name__
         if name == "patient_id":
             values[name] = patient_id
-        elif converter in {"IntegerConverter"}:
+        elif converter in {"IdConverter"}:
             values[name] = 999_999
         else:
             values[name] = "x"

@@ -77,3 +77,17 @@ def test_demo_data_loads_only_into_an_empty_database(empty_app):
     assert quiet.exit_code == 0 and f"password: {DEMO_PASSWORD}" in quiet.output
     with empty_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(CareTeamMember)) == 5
+
+
+@pytest.mark.no_rollback
+def test_api_token_prints_a_token_that_signs_in_to_the_api(empty_app):
+    runner = empty_app.test_cli_runner()
+    runner.invoke(args=["demo-data"])
+    email = DEMO_ACCOUNTS[0].email
+    result = runner.invoke(args=["api-token", email, "--name", "fuzzing"])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip()
+    response = empty_app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200 and response.get_json()["email"] == email
+    refused = runner.invoke(args=["api-token", "nobody@example.org"])
+    assert refused.exit_code != 0 and "No active account" in refused.output

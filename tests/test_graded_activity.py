@@ -657,3 +657,11 @@ def test_demo_history_is_a_walking_plan_in_progress(app, clinic, ctx):
     assert walking.question.performed_on == clock.today() - timedelta(days=1)  # waiting for today's answer
     kinds = [(d.suggestion, d.reason) for d in walking.decisions]
     assert ("step_back", "") in kinds and ("progress", HOLD_REASON) in kinds
+
+
+def test_a_session_beyond_what_the_unit_allows_is_refused(api, clinic, started):
+    """100,000 minutes of walking is a typo, not a session: a day has 1,440."""
+    response = api.patient_a.post(url(clinic, f"/{started}/logs"), json={"performed_on": yesterday(), "done": 100_000})
+    assert response.status_code == 422 and "1,440" in response.get_json()["errors"]["done"][0]
+    assert api.patient_a.post(url(clinic, f"/{started}/logs"),
+                              json={"performed_on": yesterday(), "done": 1440}).status_code == 201

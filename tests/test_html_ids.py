@@ -27,7 +27,7 @@ def html_urls(app, patient_id: int):
         if method != "GET" or rule.rule.startswith("/api/") or rule.endpoint in ("static", "auth.logout"):
             continue
         others = [name for name in rule.arguments if name != "patient_id"]
-        if any(rule._converters[name].__class__.__name__ != "IntegerConverter" for name in others):
+        if any(rule._converters[name].__class__.__name__ != "IdConverter" for name in others):
             continue  # dates and slugs: their pages are reached by the browser tests
         for object_id in OBJECT_IDS if others else (None,):
             yield rule.build({"patient_id": patient_id, **{name: object_id for name in others}},

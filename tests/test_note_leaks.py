@@ -50,7 +50,7 @@ def objects(api, app, clinic):
 
 def _value_for(converter, object_id: int) -> str | int | None:
     """A URL value the converter accepts: the object id for numbers, else a plausible token."""
-    if converter.__class__.__name__ == "IntegerConverter":
+    if converter.__class__.__name__ == "IdConverter":
         return object_id
     monday = date.today() - timedelta(days=date.today().weekday())
     for candidate in (monday.isoformat(), "x", "1"):

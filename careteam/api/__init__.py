@@ -6,9 +6,10 @@ from importlib import import_module
 
 from flask import Flask
 from flask_login import current_user
-from flask_smorest import Api, Blueprint
+from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser
 
+from careteam.api.contract import ContractApi, document_responses
 from careteam.extensions import login_manager
 
 API_PREFIX = "/api/v1"
@@ -61,7 +62,7 @@ API_MODULES = {
 
 
 def register_api(app: Flask) -> None:
-    api = Api(
+    api = ContractApi(
         app,
         spec_kwargs={
             "info": {
@@ -82,4 +83,5 @@ def register_api(app: Flask) -> None:
     )
     for name, prefix in API_MODULES.items():
         api.register_blueprint(import_module(name).blp, url_prefix=f"{API_PREFIX}{prefix}")
+    document_responses(api)
     app.extensions["careteam_api"] = api

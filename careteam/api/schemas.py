@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from careteam.api.fields import bound
 from careteam.domain.policy import Role
 
 
@@ -22,6 +23,9 @@ class Extended:
 class InputSchema(Schema):
     class Meta:
         unknown = RAISE
+
+    def on_bind_field(self, field_name, field_obj):
+        bound(field_name, field_obj)  # ids, numbers, dates and text get their domain bounds
 
 
 class PageArgs(InputSchema):

@@ -52,6 +52,13 @@ UNIT_STEPS: dict[ActivityUnit, int] = {
     ActivityUnit.METRES: 10,
     ActivityUnit.STEPS: 100,
 }
+# The most one session or one goal can hold in each unit: a day of minutes, a long walk.
+UNIT_MAXIMUMS: dict[ActivityUnit, int] = {
+    ActivityUnit.MINUTES: 24 * 60,
+    ActivityUnit.REPS: 10_000,
+    ActivityUnit.METRES: MAX_AMOUNT,
+    ActivityUnit.STEPS: MAX_AMOUNT,
+}
 # (one, many)
 UNIT_WORDS: dict[ActivityUnit, tuple[str, str]] = {
     ActivityUnit.MINUTES: ("minute", "minutes"),
@@ -130,14 +137,23 @@ def round_to_step(value: float, step: float) -> float:
 
 # Validation ----------------------------------------------------------------------------------
 
+def unit_maximum(unit: str) -> int:
+    """The most an amount in this unit may be (MAX_AMOUNT for a unit not known)."""
+    try:
+        return UNIT_MAXIMUMS[ActivityUnit(unit)]
+    except ValueError:
+        return MAX_AMOUNT
+
+
 def amount_problem(value: float | None, unit: str, what: str = "") -> str | None:
     """Why this amount is not a usable quota, increment or goal; None when it is."""
     if value is None:
         return "Enter an amount."
     if value <= 0:
         return "Enter an amount above zero."
-    if value > MAX_AMOUNT:
-        return f"Enter at most {number(MAX_AMOUNT)}."
+    most = unit_maximum(unit)
+    if value > most:
+        return f"Enter at most {number(most)}."
     step = unit_step(unit)
     if abs(value / step - round(value / step)) > 1e-9:
         return f"Use {UNIT_HINTS[ActivityUnit(unit)]}{what}."

@@ -13,7 +13,7 @@ from careteam.extensions import db
 from careteam.models import AuditEvent, Patient, User
 from careteam.services import audit
 from careteam.services.access import authorize, require_admin
-from careteam.services.pagination import Page
+from careteam.services.pagination import Page, page_number
 
 PER_PAGE = 50
 
@@ -36,7 +36,7 @@ class AuditFilter:
 
 
 def _rows(stmt, page: int) -> Page[AuditRow]:
-    page = max(1, page)
+    page = page_number(page)
     result = db.session.execute(stmt.limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).all()
     items = [AuditRow(event, name, email) for event, name, email in result[:PER_PAGE]]
     return Page(items, page, PER_PAGE, len(result) > PER_PAGE)

@@ -258,7 +258,7 @@ def _log_action(actor: User) -> Action:
     return Action.LOG if actor.role_enum == Role.PATIENT else Action.WRITE
 
 
-def _check_session(performed_on: date, done: float, not_before: date | None, before_words: str) -> None:
+def _check_session(performed_on: date, done: float, unit: str, not_before: date | None, before_words: str) -> None:
     problems: dict[str, str] = {}
     if performed_on > clock.today():
         problems["performed_on"] = "The date cannot be in the future."
@@ -266,8 +266,8 @@ def _check_session(performed_on: date, done: float, not_before: date | None, bef
         problems["performed_on"] = before_words
     if done is None or done < 0:
         problems["done"] = "Enter what was done: zero or more."
-    elif done > rules.MAX_AMOUNT:
-        problems["done"] = f"Enter at most {rules.number(rules.MAX_AMOUNT)}."
+    elif done > rules.unit_maximum(unit):
+        problems["done"] = f"Enter at most {rules.amount(rules.unit_maximum(unit), unit)}."
     if problems:
         raise InvalidInput(problems)
 
@@ -286,7 +286,7 @@ def add_baseline(actor: User, patient_id: int, plan_id: int, performed_on: date 
     performed_on = performed_on or clock.today()
     if plan.started_on is not None or plan.ended_on is not None:
         raise InvalidInput({"_": "The baseline is complete: this plan has started."})
-    _check_session(performed_on, done, None, "")
+    _check_session(performed_on, done, plan.unit, None, "")
     log = _add_log(actor, plan, performed_on=performed_on, is_baseline=True, quota=None, done=done)
     audit.record("create", actor=actor, patient_id=patient.id, object_type=LOG, object_id=log.id)
     timeline.record_change(actor, patient.id, PART, LOG, log.id,
@@ -304,7 +304,7 @@ def log_session(actor: User, patient_id: int, plan_id: int, performed_on: date |
     if progress.status != PlanStatus.ACTIVE:
         raise InvalidInput({"_": "This plan has ended." if progress.status == PlanStatus.ENDED
                             else "Start the plan before logging quota sessions."})
-    _check_session(performed_on, done, plan.started_on, "The date cannot be before the plan started.")
+    _check_session(performed_on, done, plan.unit, plan.started_on, "The date cannot be before the plan started.")
     log = _add_log(actor, plan, performed_on=performed_on, is_baseline=False,
                    quota=progress.current_quota, done=done)
     audit.record("create", actor=actor, patient_id=patient.id, object_type=LOG, object_id=log.id)

@@ -22,7 +22,7 @@ from careteam.models import Note, Patient, User
 from careteam.services import access, audit, clock, timeline
 from careteam.services.access import authorize
 from careteam.services.errors import Forbidden, InvalidInput, NotFound
-from careteam.services.pagination import Page
+from careteam.services.pagination import Page, page_number
 
 MAX_BODY_LENGTH = 20_000
 MAX_VOID_REASON_LENGTH = 500
@@ -224,7 +224,7 @@ def list_notes(actor: User, patient_id: int, q: str | None = None, visibility: s
         stmt = stmt.where(_search_condition(q.strip(), shown))
     counts = _counts(patient.id, readable)
     _audit_read(actor, patient.id)
-    page = max(1, page)
+    page = page_number(page)
     rows = list(db.session.scalars(stmt.limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)))
     threads = Page(_threads(rows[:PER_PAGE], shown), page, PER_PAGE, len(rows) > PER_PAGE)
     return patient, NoteListing(threads, counts)

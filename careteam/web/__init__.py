@@ -38,12 +38,14 @@ BLUEPRINT_MODULES = [
 def register_web(app: Flask) -> None:
     from careteam.web.gate import register_gate
     from careteam.web.hooks import register_hooks
+    from careteam.web.input_guard import register_input_guard
     from careteam.web.login import register_login
     from careteam.web.mfa_gate import register_mfa_gate
     from careteam.web.templating import register_templating
     from careteam.web.write_limits import register_write_limits
 
     register_hooks(app)
+    register_input_guard(app)
     register_login(app)
     register_mfa_gate(app)
     register_gate(app)

@@ -11,13 +11,13 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
-from flask_login import logout_user
+from flask_login import current_user, logout_user
 
 from careteam.domain.redirects import safe_next
 from careteam.domain.sessions import SessionState, session_state
-from careteam.extensions import csrf
+from careteam.extensions import csrf, login_manager
 from careteam.services.audit import write_pending_denials
-from careteam.web.login import bearer_token
+from careteam.web.login import bearer_token, is_api_request
 
 access_logger = logging.getLogger("careteam.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,36}$")
@@ -112,6 +112,8 @@ def register_hooks(app: Flask) -> None:
             return
         if request.endpoint in CSRF_EXEMPT_ENDPOINTS:
             return
+        if is_api_request() and request.url_rule is not None and not current_user.is_authenticated:
+            return login_manager.unauthorized()  # no credentials at all: 401 before CSRF
         if current_app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect()
 

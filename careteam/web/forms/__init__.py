@@ -2,10 +2,44 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms.fields.choices import SelectChoice
+from datetime import date
 
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, FloatField, IntegerField, StringField, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import NumberRange
+
+from careteam.domain import limits
+from careteam.services import clock
 from careteam.services.errors import InvalidInput
+
+
+def refuse_control_characters(_form, field) -> None:
+    if isinstance(field.data, str) and limits.has_control_characters(field.data):
+        raise ValidationError(limits.CONTROL_MESSAGE)
+
+
+def within_date_window(_form, field) -> None:
+    if isinstance(field.data, date):
+        problem = limits.date_problem(field.name, field.data, clock.today())
+        if problem:
+            raise ValidationError(problem)
+
+
+def domain_bounds(name: str, field) -> list:
+    """The validators careteam.domain.limits gives a field of this name and type."""
+    if isinstance(field, StringField):
+        return [refuse_control_characters]
+    if isinstance(field, (IntegerField, DecimalField, FloatField)):
+        if limits.is_id_name(name):
+            return [NumberRange(limits.ID_MIN, limits.ID_MAX, "No such item.")]
+        if (name in limits.NUMBER_LIMITS and name not in limits.CHECKED_BY_DOSING
+                and not any(isinstance(v, NumberRange) for v in field.validators)):
+            low, high = limits.NUMBER_LIMITS[name]
+            return [NumberRange(low, high)]
+    if isinstance(field, DateField):
+        return [within_date_window]
+    return []
 
 
 class Form(FlaskForm):
@@ -16,6 +50,14 @@ class Form(FlaskForm):
         super().__init__(*args, **kwargs)
         if "csrf_token" in self._fields:
             self.csrf_token.id = False  # WTForms leaves out an attribute whose value is False
+
+    def validate(self, extra_validators=None) -> bool:
+        """Every field also gets its domain bounds (careteam.domain.limits): no text with control
+        characters, no number or date outside its range, on every form of the app."""
+        extra = {name: list(chain) for name, chain in (extra_validators or {}).items()}
+        for name, field in self._fields.items():
+            extra.setdefault(name, []).extend(domain_bounds(name, field))
+        return super().validate(extra)
 
 
 class ActionForm(Form):
