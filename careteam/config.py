@@ -91,6 +91,9 @@ def load_config(instance_path: str) -> dict:
         # Handover PDFs: page size (A4 or Letter) and the longest a render may take.
         "CARETEAM_PDF_PAGE_SIZE": os.environ.get("CARETEAM_PDF_PAGE_SIZE", "A4"),
         "CARETEAM_PDF_TIMEOUT_SECONDS": _int("CARETEAM_PDF_TIMEOUT_SECONDS", 30),
+        # Render processes per app process (0: one per core) and each one's address-space cap.
+        "CARETEAM_PDF_WORKERS": _int("CARETEAM_PDF_WORKERS", 0),
+        "CARETEAM_PDF_MEMORY_MB": _int("CARETEAM_PDF_MEMORY_MB", 1024),
         # JSON API and its OpenAPI document (flask-smorest).
         "API_TITLE": "careteam",
         "API_VERSION": "v1",

@@ -122,3 +122,77 @@ def test_time_limit_kills_the_render_and_the_next_one_works():
         renderer.render([huge], static_dir=STATIC, page_size="A4", timeout=0.5)
     small = '<html lang="en"><head><title>ok</title></head><body>ok</body></html>'
     assert renderer.render([small], static_dir=STATIC, page_size="A4", timeout=30).startswith(b"%PDF")
+
+
+SMALL = '<html lang="en"><head><title>ok</title></head><body>ok</body></html>'
+
+
+def _render_process_pids() -> set[int]:
+    import multiprocessing
+
+    return {child.pid for child in multiprocessing.active_children()}
+
+
+def test_renders_run_in_parallel_in_a_pool_and_stopping_it_leaves_no_process():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from careteam.summary.pdf import PdfRenderer
+
+    pool = PdfRenderer()
+    try:
+        with ThreadPoolExecutor(4) as requesters:
+            pdfs = list(requesters.map(
+                lambda _: pool.render([SMALL], static_dir=STATIC, page_size="A4", timeout=60, workers=2), range(4)))
+        assert all(pdf.startswith(b"%PDF") for pdf in pdfs)
+        workers = [w.pid for w in pool._pool._pool_manager.worker_manager.workers.values()]
+        assert len(workers) == 2
+    finally:
+        pool.stop()
+    import os
+
+    for pid in workers:
+        with pytest.raises(OSError):  # gone, not orphaned
+            os.kill(pid, 0)
+
+
+def test_a_render_over_the_memory_cap_fails_cleanly_and_the_next_one_works():
+    from careteam.summary.pdf import PdfError, PdfRenderer
+
+    pool = PdfRenderer()
+    try:
+        # 160 MiB of address space is below what WeasyPrint needs to start: the render process
+        # cannot be made or dies, and the request gets a PdfError instead of hanging.
+        with pytest.raises(PdfError):
+            pool.render([SMALL], static_dir=STATIC, page_size="A4", timeout=20, workers=1, memory_mb=160)
+    finally:
+        pool.stop()
+    pool = PdfRenderer()
+    try:
+        assert pool.render([SMALL], static_dir=STATIC, page_size="A4", timeout=30, workers=1,
+                           memory_mb=1024).startswith(b"%PDF")
+    finally:
+        pool.stop()
+
+
+def test_a_render_still_queued_at_its_deadline_is_refused_in_time():
+    import time
+
+    from careteam.summary.pdf import PdfRenderer
+
+    pool = PdfRenderer()
+    huge = "<html><body>" + "<table>" + "<tr><td>cell</td></tr>" * 40000 + "</table></body></html>"
+    try:
+        pool.warm(1, 1024)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(2) as requesters:
+            slow = requesters.submit(pool.render, [huge], static_dir=STATIC, page_size="A4", timeout=3, workers=1)
+            time.sleep(0.2)
+            started = time.monotonic()
+            with pytest.raises(PdfTimeout):
+                pool.render([SMALL], static_dir=STATIC, page_size="A4", timeout=1, workers=1)
+            assert time.monotonic() - started < 2.5
+            with pytest.raises(PdfTimeout):
+                slow.result()
+    finally:
+        pool.stop()

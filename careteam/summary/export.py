@@ -49,7 +49,8 @@ def _render(documents: list[str]) -> bytes:
     audit.commit_read()
     config = current_app.config
     return renderer.render(documents, static_dir=current_app.static_folder,
-                           page_size=config["CARETEAM_PDF_PAGE_SIZE"], timeout=config["CARETEAM_PDF_TIMEOUT_SECONDS"])
+                           page_size=config["CARETEAM_PDF_PAGE_SIZE"], timeout=config["CARETEAM_PDF_TIMEOUT_SECONDS"],
+                           workers=config["CARETEAM_PDF_WORKERS"], memory_mb=config["CARETEAM_PDF_MEMORY_MB"])
 
 
 def _audit_export(actor: User, summary: Summary, outcome: str) -> None:
