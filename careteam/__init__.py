@@ -21,6 +21,9 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    from careteam.json import OrjsonProvider
+
+    app.json = OrjsonProvider(app)
     app.config.update(load_config(app.instance_path))
     if config:
         app.config.update(config)

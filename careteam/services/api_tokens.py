@@ -52,15 +52,20 @@ def revoke_token(user: User, token_id: int) -> None:
 
 
 def user_for_token(plaintext: str) -> User | None:
+    """The token's user, in one statement (token and user together)."""
     if not plaintext.startswith(API_TOKEN_PREFIX):
         return None
-    token = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_digest == token_digest(plaintext))
-    )
-    if token is None or token.revoked_at is not None or not token.user.active:
+    found = db.session.execute(
+        select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_digest == token_digest(plaintext))
+    ).first()
+    if found is None:
+        return None
+    token, user = found
+    if token.revoked_at is not None or not user.active:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
         token.last_used_at = now
-        db.session.commit()
-    return token.user
+        audit.commit_read()  # keeps the user loaded: no re-select after the commit
+    return user
