@@ -51,6 +51,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_error_handlers(app)  # after the API, so that ours answer for every route
 
+    from careteam.metrics import register_metrics
+
+    register_metrics(app)  # off unless CARETEAM_METRICS=1
+
     from careteam.cli import register_cli
 
     register_cli(app)
