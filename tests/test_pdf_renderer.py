@@ -155,21 +155,27 @@ def test_renders_run_in_parallel_in_a_pool_and_stopping_it_leaves_no_process():
             os.kill(pid, 0)
 
 
-def test_a_render_over_the_memory_cap_fails_cleanly_and_the_next_one_works():
-    from careteam.summary.pdf import PdfError, PdfRenderer
+def _address_space_limit() -> int:
+    import resource
+
+    return resource.getrlimit(resource.RLIMIT_AS)[0]
+
+
+def _allocate(megabytes: int) -> int:
+    return len(bytearray(megabytes * 1024 * 1024))
+
+
+def test_render_processes_have_a_memory_cap():
+    from careteam.summary.pdf import PdfRenderer
 
     pool = PdfRenderer()
     try:
-        # 160 MiB of address space is below what WeasyPrint needs to start: the render process
-        # cannot be made or dies, and the request gets a PdfError instead of hanging.
-        with pytest.raises(PdfError):
-            pool.render([SMALL], static_dir=STATIC, page_size="A4", timeout=20, workers=1, memory_mb=160)
-    finally:
-        pool.stop()
-    pool = PdfRenderer()
-    try:
-        assert pool.render([SMALL], static_dir=STATIC, page_size="A4", timeout=30, workers=1,
-                           memory_mb=1024).startswith(b"%PDF")
+        processes = pool._get_pool(1, 600)
+        assert processes.schedule(_address_space_limit).result(timeout=60) == 600 * 1024 * 1024
+        with pytest.raises(MemoryError):  # more than the cap: refused, the process lives on
+            processes.schedule(_allocate, args=(700,)).result(timeout=60)
+        assert pool.render([SMALL], static_dir=STATIC, page_size="A4", timeout=60, workers=1,
+                           memory_mb=600).startswith(b"%PDF")
     finally:
         pool.stop()
 
