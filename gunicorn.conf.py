@@ -16,10 +16,11 @@ loglevel = "info"
 
 
 def post_worker_init(worker):
-    # Start this worker's PDF render process now rather than on the first download (~3 s).
+    # Start this worker's PDF render pool now rather than on the first download (~3 s).
     from careteam.summary.pdf import renderer
 
-    renderer.warm()
+    config = worker.wsgi.config
+    renderer.warm(config["CARETEAM_PDF_WORKERS"], config["CARETEAM_PDF_MEMORY_MB"])
     # Full collections of the app's long-lived objects caused a ~25 ms p99 tail; freezing
     # them after start-up takes them out of every later collection.
     gc.collect()

@@ -151,16 +151,33 @@ def peak_memory(server_pid: int) -> dict[str, float]:
                 return int(line.split()[1]) / 1024
         return 0.0
 
+    # Render processes are the workers' children, whatever their command line (a forked pool
+    # keeps gunicorn's, the old pipe worker had its own).
     return {
         "app worker": max((hwm(p) for p in children), default=0.0),
-        "render process": max((hwm(p) for p, cmd in grandchildren.items() if "pdf_worker" in cmd), default=0.0),
+        "render process": max((hwm(p) for p in grandchildren), default=0.0),
+        "all render processes": sum(hwm(p) for p in grandchildren),
     }
+
+
+CONCURRENCY = (1, 2, 4, 8)
+
+
+def concurrent_requests(url: str, token: str, requesters: int, rounds: int) -> tuple[float, list[float]]:
+    """`requesters` threads each download the PDF `rounds` times; wall time and every request's time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(requesters) as pool:
+        results = list(pool.map(lambda _: timed_requests(url, token, rounds)[0], range(requesters)))
+    return time.perf_counter() - started, [t for times in results for t in times]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--fresh", action="store_true", help="rebuild the database")
+    parser.add_argument("--rounds", type=int, default=2, help="PDFs per concurrent requester")
     args = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -181,6 +198,13 @@ def main() -> None:
             rows.append({"weeks": weeks, "pages": pages, "pdf_kib": len(body) / 1024, "html_kib": html_size / 1024,
                          "request_p50_s": request_p50, "request_max_s": max(request_times),
                          "weasyprint_p50_s": render_p50, "ratio": request_p50 / render_p50})
+        load = []
+        for requesters in CONCURRENCY:
+            wall, times = concurrent_requests(pdf_url(server.base, PERIODS[0]), credentials.token, requesters,
+                                              args.rounds)
+            load.append({"requesters": requesters, "pdfs": len(times), "wall_s": wall,
+                         "per_minute": len(times) / wall * 60, "p50_s": statistics.median(times),
+                         "max_s": max(times)})
         memory = peak_memory(server.process.pid)
     lines = [f"careteam PDF benchmark {stamp} ({args.runs} runs each, SQLite, gunicorn.conf.py)",
              f"{'history':>8} {'pages':>5} {'PDF KiB':>8} {'request p50':>12} {'request max':>12} "
@@ -188,13 +212,18 @@ def main() -> None:
     for r in rows:
         lines.append(f"{r['weeks']:>5} wk {r['pages']:>5} {r['pdf_kib']:>8.0f} {r['request_p50_s'] * 1000:>9.0f} ms "
                      f"{r['request_max_s'] * 1000:>9.0f} ms {r['weasyprint_p50_s'] * 1000:>12.0f} ms {r['ratio']:>5.2f}×")
+    lines.append(f"{PERIODS[0]}-week PDFs under concurrent requesters ({args.rounds} each):")
+    lines.append(f"{'requesters':>10} {'PDFs':>5} {'PDFs/min':>9} {'p50':>9} {'max':>9} {'max / single p50':>17}")
+    for r in load:
+        lines.append(f"{r['requesters']:>10} {r['pdfs']:>5} {r['per_minute']:>9.1f} {r['p50_s'] * 1000:>6.0f} ms "
+                     f"{r['max_s'] * 1000:>6.0f} ms {r['max_s'] / rows[0]['request_p50_s']:>16.1f}×")
     lines.append("peak resident memory: " + ", ".join(f"{k} {v:.0f} MiB" for k, v in memory.items()))
     targets = [r["ratio"] <= 1.5 for r in rows] + [rows[0]["request_p50_s"] < 1.0]
     lines.append("targets (request ≤ 1.5 × WeasyPrint; 26 weeks under 1 s): " + ("met" if all(targets) else "MISSED"))
     report = "\n".join(lines)
     print(report)
     (RESULTS / f"{stamp}-pdf.txt").write_text(report + "\n")
-    (RESULTS / f"{stamp}-pdf.json").write_text(json.dumps({"rows": rows, "memory": memory}, indent=2))
+    (RESULTS / f"{stamp}-pdf.json").write_text(json.dumps({"rows": rows, "load": load, "memory": memory}, indent=2))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,9 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    from careteam.json import OrjsonProvider
+
+    app.json = OrjsonProvider(app)
     app.config.update(load_config(app.instance_path))
     if config:
         app.config.update(config)
@@ -66,6 +69,9 @@ def create_app(config: dict | None = None) -> Flask:
     from careteam import jobs
 
     jobs.init_app(app)
+    from careteam.metrics import register_metrics
+
+    register_metrics(app)  # off unless CARETEAM_METRICS=1
 
     from careteam.cli import register_cli
 

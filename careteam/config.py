@@ -158,6 +158,13 @@ def load_config(instance_path: str) -> dict:
         "CARETEAM_PDF_TIMEOUT_SECONDS": _int("CARETEAM_PDF_TIMEOUT_SECONDS", 30),
         # Questionnaires: a clinic's own (licensed) definition files, read and checked at start-up.
         "CARETEAM_INSTRUMENTS_DIR": os.environ.get("CARETEAM_INSTRUMENTS_DIR", str(instance / "instruments")),
+        # Render processes per app process (0: one per core) and each one's address-space cap.
+        "CARETEAM_PDF_WORKERS": _int("CARETEAM_PDF_WORKERS", 0),
+        "CARETEAM_PDF_MEMORY_MB": _int("CARETEAM_PDF_MEMORY_MB", 1024),
+        # Prometheus metrics at /metrics: off unless 1; then only with this Bearer token, or
+        # without a token only from loopback (see careteam/metrics.py).
+        "CARETEAM_METRICS": _bool("CARETEAM_METRICS", False),
+        "CARETEAM_METRICS_TOKEN": os.environ.get("CARETEAM_METRICS_TOKEN", ""),
         # JSON API and its OpenAPI document (flask-smorest).
         "API_TITLE": "careteam",
         "API_VERSION": "v1",

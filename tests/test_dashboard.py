@@ -113,4 +113,4 @@ def test_query_count_does_not_grow_with_the_record(app, clinic, login_as, count_
     assert response.status_code == 200 and "Extra note 29" in response.get_data(as_text=True)
     assert len(big) == len(small), "\n".join(difflib.unified_diff(
         [q.split("\n")[0][:90] for q in small], [q.split("\n")[0][:90] for q in big], lineterm=""))
-    assert len(small) <= 40, len(small)
+    assert len(small) <= 26, len(small)

@@ -122,3 +122,83 @@ def test_time_limit_kills_the_render_and_the_next_one_works():
         renderer.render([huge], static_dir=STATIC, page_size="A4", timeout=0.5)
     small = '<html lang="en"><head><title>ok</title></head><body>ok</body></html>'
     assert renderer.render([small], static_dir=STATIC, page_size="A4", timeout=30).startswith(b"%PDF")
+
+
+SMALL = '<html lang="en"><head><title>ok</title></head><body>ok</body></html>'
+
+
+def _render_process_pids() -> set[int]:
+    import multiprocessing
+
+    return {child.pid for child in multiprocessing.active_children()}
+
+
+def test_renders_run_in_parallel_in_a_pool_and_stopping_it_leaves_no_process():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from careteam.summary.pdf import PdfRenderer
+
+    pool = PdfRenderer()
+    try:
+        with ThreadPoolExecutor(4) as requesters:
+            pdfs = list(requesters.map(
+                lambda _: pool.render([SMALL], static_dir=STATIC, page_size="A4", timeout=60, workers=2), range(4)))
+        assert all(pdf.startswith(b"%PDF") for pdf in pdfs)
+        workers = [w.pid for w in pool._pool._pool_manager.worker_manager.workers.values()]
+        assert len(workers) == 2
+    finally:
+        pool.stop()
+    import os
+
+    for pid in workers:
+        with pytest.raises(OSError):  # gone, not orphaned
+            os.kill(pid, 0)
+
+
+def _address_space_limit() -> int:
+    import resource
+
+    return resource.getrlimit(resource.RLIMIT_AS)[0]
+
+
+def _allocate(megabytes: int) -> int:
+    return len(bytearray(megabytes * 1024 * 1024))
+
+
+def test_render_processes_have_a_memory_cap():
+    from careteam.summary.pdf import PdfRenderer
+
+    pool = PdfRenderer()
+    try:
+        processes = pool._get_pool(1, 600)
+        assert processes.schedule(_address_space_limit).result(timeout=60) == 600 * 1024 * 1024
+        with pytest.raises(MemoryError):  # more than the cap: refused, the process lives on
+            processes.schedule(_allocate, args=(700,)).result(timeout=60)
+        assert pool.render([SMALL], static_dir=STATIC, page_size="A4", timeout=60, workers=1,
+                           memory_mb=600).startswith(b"%PDF")
+    finally:
+        pool.stop()
+
+
+def test_a_render_still_queued_at_its_deadline_is_refused_in_time():
+    import time
+
+    from careteam.summary.pdf import PdfRenderer
+
+    pool = PdfRenderer()
+    huge = "<html><body>" + "<table>" + "<tr><td>cell</td></tr>" * 40000 + "</table></body></html>"
+    try:
+        pool.warm(1, 1024)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(2) as requesters:
+            slow = requesters.submit(pool.render, [huge], static_dir=STATIC, page_size="A4", timeout=3, workers=1)
+            time.sleep(0.2)
+            started = time.monotonic()
+            with pytest.raises(PdfTimeout):
+                pool.render([SMALL], static_dir=STATIC, page_size="A4", timeout=1, workers=1)
+            assert time.monotonic() - started < 2.5
+            with pytest.raises(PdfTimeout):
+                slow.result()
+    finally:
+        pool.stop()

@@ -242,7 +242,7 @@ def test_summary_page_and_pdf_document_show_measures_after_the_goals(api, clinic
     assert page.index("2. Functional goals") < page.index("<h2>Measures</h2>") < page.index("3. Trends")
     with app.test_request_context():
         from careteam.models import User
-        from careteam.summary.assemble import build_summary
+        from careteam.services.record import build_summary
         from careteam.summary.export import document_html
 
         html = document_html(build_summary(db.session.get(User, clinic.physician.id), clinic.record_a.id))

@@ -6,13 +6,18 @@ from flask.views import MethodView
 from marshmallow import Schema, fields
 
 from careteam.api import api_blueprint
+from careteam.api.activity import ActivityPlanOut
 from careteam.api.alerts import AlertOut
+from careteam.api.exposure import ProgressOut
+from careteam.api.flare import FlarePlanOut
 from careteam.api.goals import GoalOut
 from careteam.api.interventions import LedgerRowOut
 from careteam.api.notes import NoteThreadOut
 from careteam.api.questions import QuestionOut
 from careteam.api.schemas import Extended, InputSchema, PatientOut, PatientOverviewOut, TeamMemberOut, WeekPointOut
-from careteam.services import dashboard, patients, teams
+from careteam.api.summary import ProgrammeItemOut
+from careteam.json import json_response
+from careteam.services import patients, record, teams
 from careteam.web.login import actor
 
 blp = api_blueprint("api_patients", __name__, "Patient records and their care teams.")
@@ -43,9 +48,17 @@ class DashboardOut(Schema):
                                                                               "weeks without a check-in have nulls."})
     ledger = fields.List(fields.Nested(LedgerRowOut), metadata={"description": "Harmful first, then what helps."})
     open_alerts = fields.List(fields.Nested(AlertOut))
-    open_questions = fields.List(fields.Nested(QuestionOut))
+    more_alerts = fields.Int(metadata={"description": "Alerts left out of the list (it holds the newest 50)."})
+    open_questions = fields.List(fields.Nested(QuestionOut), metadata={
+        "description": f"The {record.MAX_QUESTIONS} newest open questions, oldest first."})
+    more_questions = fields.Int(metadata={"description": "Open questions left out of the list."})
     recent_notes = fields.List(fields.Nested(NoteThreadOut))
     changes = fields.List(fields.Nested(RecordChangeOut))
+    exercises = fields.List(fields.Nested(ProgrammeItemOut), metadata={
+        "description": "The exercise programme, with adherence over the last 4 weeks."})
+    activity = fields.List(fields.Nested(ActivityPlanOut), metadata={"description": "Graded-activity plans running."})
+    exposure = fields.Nested(ProgressOut, allow_none=True, metadata={"description": "The exposure hierarchy, if any."})
+    flare_plan = fields.Nested(FlarePlanOut, allow_none=True)
 
 
 @blp.route("")
@@ -61,7 +74,7 @@ class PatientItem(MethodView):
     @blp.response(200, PatientOverviewOut)
     def get(self, patient_id: int):
         """The record's overview. 404 when the caller may not see this patient."""
-        return patients.overview(actor(), patient_id)
+        return json_response(patients.overview(actor(), patient_id))  # plain data; the schema documents it
 
 
 @blp.route("/<int:patient_id>/dashboard")
@@ -71,8 +84,9 @@ class Dashboard(MethodView):
         """Everything on the patient dashboard that the caller may see, in one read.
 
         Parts the caller may not read are empty lists; notes are filtered by visibility."""
-        board = dashboard.build(actor(), patient_id)
-        return Extended(board, recent_notes=[Extended(t.note, addenda=t.addenda) for t in board.recent_notes])
+        board = record.dashboard(actor(), patient_id)
+        return Extended(board, recent_notes=[Extended(t.note, addenda=t.addenda) for t in board.recent_notes],
+                        exercises=board.programme.items if board.programme else [])
 
 
 @blp.route("/<int:patient_id>/team")

@@ -80,7 +80,9 @@ class SummaryOut(Schema):
     exposure = fields.Nested(ProgressOut, allow_none=True)
     flare_days = fields.List(fields.Date())
     flare_plan = fields.Nested(FlarePlanOut, allow_none=True)
-    questions = fields.List(fields.Nested(QuestionOut))
+    questions = fields.List(fields.Nested(QuestionOut), metadata={"description": "The newest open questions, oldest first."})
+    more_questions = fields.Int(metadata={"description": "Open questions left out of the list."})
+    more_alerts = fields.Int(metadata={"description": "Alerts left out of the list."})
     notes = fields.List(fields.Nested(SummaryNoteOut), metadata={
         "description": "Notes in the period that the caller may read; long ones shortened."})
     more_notes = fields.Int()

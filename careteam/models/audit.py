@@ -90,10 +90,17 @@ CHAIN_TIP = {
 }
 
 
+def link_into_chain(connection, values: dict) -> dict:
+    """Give an event's column values their time (if unset) and their hash: one extra statement,
+    the chain's tip (locked on PostgreSQL until commit). For ORM adds and Core inserts alike."""
+    if values.get("occurred_at") is None:
+        values["occurred_at"] = utcnow()
+    previous = connection.execute(text(CHAIN_TIP[connection.dialect.name])).scalar()
+    values["hash"] = event_hash(previous, values)
+    return values
+
+
 @event.listens_for(AuditEvent, "before_insert")
 def _link_into_chain(_mapper, connection, target: AuditEvent) -> None:
-    """One extra statement per event: the chain's tip (locked on PostgreSQL until commit)."""
-    if target.occurred_at is None:
-        target.occurred_at = utcnow()
-    previous = connection.execute(text(CHAIN_TIP[connection.dialect.name])).scalar()
-    target.hash = event_hash(previous, {name: getattr(target, name) for name in CHAINED_FIELDS})
+    values = link_into_chain(connection, {name: getattr(target, name) for name in CHAINED_FIELDS})
+    target.occurred_at, target.hash = values["occurred_at"], values["hash"]

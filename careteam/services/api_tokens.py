@@ -128,12 +128,15 @@ def _refuse(token: ApiToken | None, reason: str) -> None:
 
 
 def user_for_token(plaintext: str) -> User | None:
+    """The token's user, in one statement (token and user together)."""
     if not plaintext.startswith(API_TOKEN_PREFIX):
         _refuse(None, "unknown")
         return None
-    token = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_digest == token_digest(plaintext))
-    )
+    found = db.session.execute(
+        select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_digest == token_digest(plaintext))
+    ).first()
+    token, user = found if found is not None else (None, None)
     now = utcnow()
     if token is None:
         _refuse(None, "unknown")
@@ -141,16 +144,16 @@ def user_for_token(plaintext: str) -> User | None:
     if token.revoked_at is not None:
         _refuse(token, token.revoked_reason or "revoked")
         return None
-    if not token.user.active:
+    if not user.active:
         _refuse(token, "deactivated")
         return None
     if now >= expiry(token):
         _refuse(token, "expired")
         return None
-    if _mfa_missing(token.user):
+    if _mfa_missing(user):
         _refuse(token, "second factor missing")
         return None
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
         token.last_used_at = now
-        db.session.commit()
-    return token.user
+        audit.commit_read()  # keeps the user loaded: no re-select after the commit
+    return user

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import g, has_request_context, request
+from sqlalchemy import insert
 
 from careteam.extensions import db
 from careteam.models import AuditEvent, User
+from careteam.models.audit import link_into_chain
 
 
 class Outcome:
@@ -83,6 +85,35 @@ def record(
 ) -> None:
     """Add an event to the current transaction; the use case's commit writes it."""
     db.session.add(_event(action, outcome, actor, patient_id, object_type, object_id, detail))
+
+
+def record_read(actor: User, patient_id: int, object_type: str, *, object_id: int | str | None = None,
+                detail: str | None = None) -> None:
+    """A read's audit event: one Core insert, committed before any of the record is read. If it
+    cannot be written, the read fails (no unaudited read). What was loaded stays loaded."""
+    address, request_id = _request_meta()
+    values = dict(
+        user_id=actor.id, role=actor.role, patient_id=patient_id, object_type=object_type,
+        object_id=str(object_id) if object_id is not None else None, action="read", outcome=Outcome.SUCCESS,
+        detail=detail, address=address, request_id=request_id,
+        break_glass_grant_id=_break_glass_grant(actor.id, patient_id))
+    try:
+        # A Core insert skips the mapper hook that links ORM-added events into the hash chain.
+        db.session.execute(insert(AuditEvent).values(link_into_chain(db.session.connection(), values)))
+        commit_read()
+    except Exception:
+        audit_write_failed()
+        raise
+
+
+def audit_write_failed() -> None:
+    """Counted for the metrics endpoint; replaced there when metrics are on."""
+    hook = _failure_hooks[-1] if _failure_hooks else None
+    if hook is not None:
+        hook()
+
+
+_failure_hooks: list = []
 
 
 @dataclass

@@ -55,7 +55,7 @@ def get(actor: User, bundle_id: int) -> PdfBundle:
 def build(bundle_id: int) -> None:
     """The worker's part. Progress is committed after each patient, so the page can show it."""
     from careteam.summary.export import _render, document_html
-    from careteam.summary.assemble import build_summary
+    from careteam.services.record import build_summary
 
     bundle = db.session.get(PdfBundle, bundle_id)
     if bundle is None or bundle.status not in (QUEUED, RUNNING):

@@ -258,10 +258,9 @@ class CheckinContext:
 
 
 def _audit_read(actor: User, patient_id: int, object_id: int | None = None, week_start: date | None = None) -> None:
-    """Audit and commit before loading what is shown: a commit would expire it again."""
-    audit.record("read", actor=actor, patient_id=patient_id, object_type=OBJECT_TYPE, object_id=object_id,
-                 detail=f"week {week_start.isoformat()}" if week_start else None)
-    db.session.commit()
+    """Audit and commit before loading what is shown (one insert; the commit expires nothing)."""
+    audit.record_read(actor, patient_id, OBJECT_TYPE, object_id=object_id,
+                      detail=f"week {week_start.isoformat()}" if week_start else None)
 
 
 def form_context(actor: User, patient_id: int, week_start: date) -> CheckinContext:

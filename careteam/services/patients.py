@@ -12,6 +12,7 @@ from careteam.domain.policy import Action, Part, Role
 from careteam.extensions import db
 from careteam.models import CareTeamMember, Patient, User
 from careteam.services import audit
+from careteam.services.record import rows
 from careteam.services.access import authorize, require_admin, visible_patients
 from careteam.services.errors import InvalidInput, NotFound
 
@@ -87,19 +88,13 @@ def own_record(actor: User) -> Patient | None:
     return db.session.scalar(select(Patient).where(Patient.user_id == actor.id))
 
 
-def overview(actor: User, patient_id: int) -> Patient:
-    """The record's identity and care team, read by the patient or the team (audited)."""
+def overview(actor: User, patient_id: int) -> dict:
+    """The record's identity and care team, read by the patient or the team (audited), as plain data."""
     patient = authorize(actor, patient_id, Part.RECORD, Action.READ, object_type="patient",
                         object_id=patient_id)
-    audit.record("read", actor=actor, patient_id=patient.id, object_type="patient",
-                 object_id=patient.id)
-    db.session.commit()  # before loading: a commit expires what was loaded
-    return db.session.scalar(
-        select(Patient)
-        .where(Patient.id == patient.id)
-        .options(
-            selectinload(Patient.user),
-            selectinload(Patient.team).selectinload(CareTeamMember.clinician),
-        )
-    )
+    audit.record_read(actor, patient.id, "patient", object_id=patient.id)  # committed before loading
+    header = rows.patient_header(patient.id)
+    return {"id": header.id, "name": header.name, "date_of_birth": header.date_of_birth,
+            "team": [{"clinician_id": m.clinician_id, "name": m.clinician.name, "email": m.clinician.email,
+                      "discipline": m.discipline, "added_at": m.added_at} for m in rows.team(patient.id)]}
 

@@ -1,4 +1,5 @@
-"""Use cases of the handover summary: read it (page, JSON), export it as a PDF, bundle a day's PDFs."""
+"""Use cases of the handover summary: read it (page, JSON), export it as a PDF, bundle a day's PDFs.
+The summary is the record's one read model (services/record) seen through the handover lens."""
 
 from __future__ import annotations
 
@@ -9,25 +10,14 @@ from datetime import date
 from flask import current_app, render_template
 
 from careteam import sqlite
-from careteam.domain.policy import Action, Part
 from careteam.extensions import db
 from careteam.models import User
 from careteam.services import appointments, audit
-from careteam.services.access import authorize
 from careteam.services.audit import Outcome
 from careteam.services.errors import NotFound
-from careteam.summary.assemble import Summary, build_summary, choose_period
+from careteam.services.record import RecordView as Summary
+from careteam.services.record import build_summary, read_summary
 from careteam.summary.pdf import PdfError, renderer
-
-
-def read_summary(actor: User, patient_id: int, start: date | None = None, end: date | None = None) -> Summary:
-    """The summary for the page and the JSON API (audited as a read)."""
-    patient = authorize(actor, patient_id, Part.SUMMARY, Action.READ, object_type="summary")
-    period = choose_period(patient.id, start, end)  # a bad period is refused before anything is written
-    audit.record("read", actor=actor, patient_id=patient.id, object_type="summary",
-                 detail=f"{period.start}..{period.end}")
-    db.session.commit()  # before loading: a commit expires what was loaded
-    return build_summary(actor, patient_id, start, end)
 
 
 def _file_part(text: str) -> str:
@@ -49,7 +39,8 @@ def _render(documents: list[str]) -> bytes:
     audit.commit_read()
     config = current_app.config
     return renderer.render(documents, static_dir=current_app.static_folder,
-                           page_size=config["CARETEAM_PDF_PAGE_SIZE"], timeout=config["CARETEAM_PDF_TIMEOUT_SECONDS"])
+                           page_size=config["CARETEAM_PDF_PAGE_SIZE"], timeout=config["CARETEAM_PDF_TIMEOUT_SECONDS"],
+                           workers=config["CARETEAM_PDF_WORKERS"], memory_mb=config["CARETEAM_PDF_MEMORY_MB"])
 
 
 def _audit_export(actor: User, summary: Summary, outcome: str) -> None:

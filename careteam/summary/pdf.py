@@ -4,23 +4,23 @@
   folder, addressed through a base URL that never resolves (`STATIC_ORIGIN`). Every other URL
   (file:, http:, loopback, other hosts) is refused without being opened; no redirect can be
   followed because nothing is ever opened over a network.
-- Rendering runs in a separate process (`python -m careteam.summary.pdf_worker`, one per app
-  process, WeasyPrint imported once), so a render that exceeds its time limit is killed rather
-  than left running, and a failure never yields half a file.
+- Rendering runs in a pool of render processes (pebble), sized to the machine's cores and
+  started once per app process on first use. A render that exceeds its time limit is killed
+  rather than left running, a render process has a memory cap, and a failure never yields half
+  a file. The pool is stopped when the app process exits, so no render process is orphaned.
 """
 
 from __future__ import annotations
 
+import atexit
 import mimetypes
-import select
-import subprocess
-import sys
+import multiprocessing
+import os
 import threading
 import time
+from concurrent.futures import CancelledError, TimeoutError as FutureTimeout
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-
-from careteam.summary.pdf_worker import read_message, write_message
 
 STATIC_ORIGIN = "https://careteam.invalid/"
 PAGE_SIZES = {"A4": "A4", "Letter": "letter"}
@@ -82,65 +82,87 @@ def render_documents(html_documents: list[str], static_dir: str, page_size: str)
     return combined.write_pdf(pdf_variant="pdf/ua-1")
 
 
+def _start_render_process(memory_cap_bytes: int) -> None:
+    """Pool initializer: cap the address space, then import WeasyPrint once (~0.6 s)."""
+    if memory_cap_bytes > 0:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory_cap_bytes, memory_cap_bytes))
+    import weasyprint  # noqa: F401
+
+
 class PdfRenderer:
-    """One render process per app process, started on first use and replaced when a render
-    times out or the process dies. Renders queue for it; waiting counts against the time limit."""
+    """A pool of render processes per app process, created on first use.
+
+    Render processes are forked from a single-threaded fork server (never from the threaded app
+    worker itself). The time limit covers waiting in the queue and rendering: a render still
+    waiting at its deadline is cancelled, a running one is killed and its process replaced."""
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._process: subprocess.Popen | None = None
+        self._pool = None
+        self._owner_pid: int | None = None
+        self._waiting = 0
+        self.on_render = None  # optional callback(seconds, outcome), e.g. for metrics
+        self.on_queue = None  # optional callback(renders waiting or running)
 
-    def _start(self) -> subprocess.Popen:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "careteam.summary.pdf_worker"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=str(Path(__file__).resolve().parents[2]),
-        )
-        self._process = process
-        return process
-
-    def _stop(self) -> None:
-        if self._process is not None:
-            self._process.kill()
-            self._process.wait()
-            self._process = None
-
-    def _answer(self, process: subprocess.Popen, deadline: float):
-        remaining = deadline - time.monotonic()
-        ready, _, _ = select.select([process.stdout], [], [], max(remaining, 0))
-        if not ready:
-            raise PdfTimeout("Making the PDF took too long.")
-        answer = read_message(process.stdout)
-        if answer is None:
-            raise PdfError("The PDF renderer stopped unexpectedly.")
-        return answer
-
-    def render(self, html_documents: list[str], *, static_dir: str, page_size: str, timeout: float) -> bytes:
-        deadline = time.monotonic() + timeout
-        if not self._lock.acquire(timeout=timeout):
-            raise PdfTimeout("The PDF renderer is busy; making the PDF took too long.")
-        try:
-            process = self._process if self._process and self._process.poll() is None else None
-            if process is None:
-                process = self._start()
-                self._answer(process, deadline)  # "ready": WeasyPrint is imported
-            write_message(process.stdin, (html_documents, static_dir, page_size))
-            status, result = self._answer(process, deadline)
-        except (PdfError, OSError) as error:
-            self._stop()
-            if isinstance(error, PdfError):
-                raise
-            raise PdfError("The PDF renderer stopped unexpectedly.") from error
-        finally:
-            self._lock.release()
-        if status != "ok":
-            raise PdfError("The PDF could not be made.") from RuntimeError(result)
-        return result
-
-    def warm(self) -> None:
-        """Start the render process ahead of the first request (gunicorn's post_worker_init)."""
+    def _get_pool(self, workers: int, memory_mb: int):
         with self._lock:
-            if self._process is None:
-                self._answer(self._start(), time.monotonic() + 60)
+            if self._pool is not None and self._owner_pid == os.getpid() and self._pool.active:
+                return self._pool
+            from pebble import ProcessPool
+
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["careteam.summary.pdf"])
+            self._pool = ProcessPool(max_workers=workers or os.cpu_count() or 1, context=context,
+                                     initializer=_start_render_process, initargs=(memory_mb * 1024 * 1024,))
+            self._owner_pid = os.getpid()
+            return self._pool
+
+    def stop(self) -> None:
+        """Stop the pool and its render processes (at exit, or in tests)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+            if pool is not None and self._owner_pid == os.getpid():
+                pool.stop()
+                pool.join(timeout=10)
+
+    def _queue_changed(self, change: int) -> None:
+        with self._lock:
+            self._waiting += change
+            waiting = self._waiting
+        if self.on_queue is not None:
+            self.on_queue(waiting)
+
+    def render(self, html_documents: list[str], *, static_dir: str, page_size: str, timeout: float,
+               workers: int = 0, memory_mb: int = 0) -> bytes:
+        started = time.monotonic()
+        pool = self._get_pool(workers, memory_mb)
+        self._queue_changed(+1)
+        outcome = "error"
+        try:
+            future = pool.schedule(render_documents, args=(html_documents, static_dir, page_size), timeout=timeout)
+            try:
+                pdf = future.result(timeout=max(timeout - (time.monotonic() - started), 0.001))
+            except (FutureTimeout, CancelledError) as error:
+                future.cancel()  # still queued: dropped; running: its process is killed
+                outcome = "timeout"
+                raise PdfTimeout("Making the PDF took too long.") from error
+            except MemoryError as error:
+                raise PdfError("The PDF could not be made.") from error
+            except Exception as error:  # the render failed, or its process died (pebble's ProcessExpired)
+                raise PdfError("The PDF could not be made.") from error
+            outcome = "success"
+            return pdf
+        finally:
+            self._queue_changed(-1)
+            if self.on_render is not None:
+                self.on_render(time.monotonic() - started, outcome)
+
+    def warm(self, workers: int = 0, memory_mb: int = 0) -> None:
+        """Start the pool ahead of the first request (gunicorn's post_worker_init)."""
+        self._get_pool(workers, memory_mb)
 
 
 renderer = PdfRenderer()
+atexit.register(renderer.stop)

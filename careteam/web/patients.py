@@ -7,7 +7,8 @@ from flask_login import login_required
 
 from careteam.domain import graded_activity as activity_rules
 from careteam.domain.policy import Action, Part, Role
-from careteam.services import access, audit_log, break_glass, dashboard, patient_list, patients, teams
+from careteam.services import access, audit_log, break_glass, patient_list, patients, teams
+from careteam.services import record as record_view
 from careteam.services.errors import InvalidInput
 from careteam.web.forms import ActionForm, options, show_service_errors
 from careteam.web.forms.admin import ROLE_LABELS, AddTeamMemberForm
@@ -43,7 +44,7 @@ def my_record():
 @bp.route("/patients/<int:patient_id>")
 @login_required
 def record(patient_id: int):
-    board = dashboard.build(actor(), patient_id)
+    board = record_view.dashboard(actor(), patient_id)
     return render_template("patients/record.html", patient=board.patient, board=board,
                            readable={part.value for part in board.readable}, amount=activity_rules.amount)
 

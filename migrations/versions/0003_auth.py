@@ -6,6 +6,8 @@ Revises: 0002
 from alembic import op
 import sqlalchemy as sa
 
+from careteam.migration_safety import refuse_data_loss
+
 
 # revision identifiers, used by Alembic.
 revision = '0003_auth'
@@ -38,6 +40,7 @@ def upgrade():
 
 
 def downgrade():
+    refuse_data_loss(revision, "second factors, recovery codes and API token expiry")
     with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_recovery_codes_user_id'))
     op.drop_table('recovery_codes')

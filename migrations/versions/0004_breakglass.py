@@ -6,6 +6,8 @@ Revises: 0003_auth
 from alembic import op
 import sqlalchemy as sa
 
+from careteam.migration_safety import refuse_data_loss
+
 
 revision = "0004_breakglass"
 down_revision = "0003_auth"
@@ -38,6 +40,7 @@ def upgrade():
 
 
 def downgrade():
+    refuse_data_loss(revision, "emergency-access grants and their mark on the audit trail")
     op.drop_index(op.f("ix_audit_events_break_glass_grant_id"), table_name="audit_events")
     with op.batch_alter_table("audit_events", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("break_glass_grant_id")

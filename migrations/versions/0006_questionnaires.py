@@ -5,6 +5,8 @@ Revises: 0005_audit
 """
 
 import sqlalchemy as sa
+
+from careteam.migration_safety import refuse_data_loss
 from alembic import op
 
 import careteam.models.types
@@ -87,6 +89,7 @@ def upgrade():
 
 
 def downgrade():
+    refuse_data_loss(revision, "questionnaire assignments, answers and safety alerts' links")
     with op.batch_alter_table("red_flag_alerts") as batch:
         batch.drop_constraint(batch.f("fk_red_flag_alerts_questionnaire_response_id_questionnaire_responses"),
                               type_="foreignkey")

@@ -1,17 +1,19 @@
 """outbox notifications reminders escalation
 
-Revision ID: 0003_notify
-Revises: 0002
+Revision ID: 0007_notify
+Revises: 0006_questionnaires
 Create Date: 2026-12-03 16:34:11.925660
 
 """
 from alembic import op
 import sqlalchemy as sa
 
+from careteam.migration_safety import refuse_data_loss
+
 
 # revision identifiers, used by Alembic.
-revision = "0003_notify"
-down_revision = "0002"
+revision = "0007_notify"
+down_revision = "0006_questionnaires"
 branch_labels = None
 depends_on = None
 
@@ -111,6 +113,7 @@ def upgrade():
 
 
 def downgrade():
+    refuse_data_loss(revision, "notifications, their delivery log, reminder settings, escalation steps and acknowledgement notes")
     with op.batch_alter_table('pdf_bundles', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pdf_bundles_owner_id'))
         batch_op.drop_index(batch_op.f('ix_pdf_bundles_expires_at'))

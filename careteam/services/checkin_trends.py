@@ -1,5 +1,5 @@
 """Weekly trends from check-ins (pain average and worst, PEG, sleep quality, stress), as data
-and as one SVG chart. The dashboard shows the last 12 weeks; the handover summary its period."""
+and as one SVG chart. The record view (services/record) shows the last 12 weeks or the summary's period."""
 
 from __future__ import annotations
 

@@ -1,0 +1,128 @@
+"""Plain rows of the record view, loaded with prebuilt column selects (no ORM entities where no
+identity is needed). Each row has the attribute names the templates and output schemas use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
+
+from careteam.extensions import db
+from careteam.models import CareTeamMember, Patient, Question, RedFlagAlert, User, WeeklyCheckin
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    email: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class PatientHeader:
+    id: int
+    user_id: int
+    name: str
+    date_of_birth: date | None
+
+
+@dataclass(frozen=True)
+class TeamMemberRow:
+    clinician_id: int
+    discipline: str
+    added_at: datetime
+    clinician: Person
+
+
+@dataclass(frozen=True)
+class CheckinRef:
+    id: int
+    week_start: date
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    id: int
+    flags: list[str]
+    checkin_id: int | None
+    checkin: CheckinRef | None
+    raised_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: Person | None
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    """An open question (so no answer yet)."""
+
+    id: int
+    text: str
+    asked_by_id: int
+    asked_by: Person
+    asked_by_role: str
+    created_at: datetime
+    checkin_id: int | None
+    answered_at: None = None
+    answered_by_id: None = None
+    answered_by: None = None
+    answer: str = ""
+
+
+_acknowledger = aliased(User)
+
+PATIENT_HEADER = (select(Patient.id, Patient.user_id, User.name, Patient.date_of_birth)
+                  .join(User, User.id == Patient.user_id))
+TEAM = (select(CareTeamMember.clinician_id, CareTeamMember.discipline, CareTeamMember.added_at,
+               User.name, User.email, User.role)
+        .join(User, User.id == CareTeamMember.clinician_id)
+        .order_by(CareTeamMember.discipline, CareTeamMember.id))
+ALERTS = (select(RedFlagAlert.id, RedFlagAlert.flags, RedFlagAlert.checkin_id, WeeklyCheckin.week_start,
+                 RedFlagAlert.raised_at, RedFlagAlert.acknowledged_at, RedFlagAlert.acknowledged_by_id,
+                 _acknowledger.name, func.count().over().label("total"))
+          .outerjoin(WeeklyCheckin, WeeklyCheckin.id == RedFlagAlert.checkin_id)
+          .outerjoin(_acknowledger, _acknowledger.id == RedFlagAlert.acknowledged_by_id)
+          .order_by(RedFlagAlert.raised_at.desc(), RedFlagAlert.id.desc()))
+OPEN_QUESTIONS = (select(Question.id, Question.text, Question.asked_by_id, User.name, Question.asked_by_role,
+                         Question.created_at, Question.checkin_id, func.count().over().label("total"))
+                  .join(User, User.id == Question.asked_by_id)
+                  .where(Question.answered_at.is_(None))
+                  .order_by(Question.created_at.desc(), Question.id.desc()))
+
+
+def patient_header(patient_id: int) -> PatientHeader:
+    return PatientHeader(*db.session.execute(PATIENT_HEADER.where(Patient.id == patient_id)).one())
+
+
+def team(patient_id: int) -> list[TeamMemberRow]:
+    rows = db.session.execute(TEAM.where(CareTeamMember.patient_id == patient_id))
+    return [TeamMemberRow(r.clinician_id, r.discipline, r.added_at, Person(r.clinician_id, r.name, r.email, r.role))
+            for r in rows]
+
+
+def alerts(patient_id: int, raised_from: datetime | None, raised_before: datetime | None,
+           limit: int) -> tuple[list[AlertRow], int]:
+    """Open alerts, and (with `raised_from`) those raised since then; newest first, at most `limit`;
+    and how many there are in all."""
+    statement = ALERTS.where(RedFlagAlert.patient_id == patient_id)
+    if raised_from is None:
+        statement = statement.where(RedFlagAlert.acknowledged_at.is_(None))
+    else:
+        statement = statement.where(or_(RedFlagAlert.acknowledged_at.is_(None), RedFlagAlert.raised_at >= raised_from))
+    if raised_before is not None:
+        statement = statement.where(RedFlagAlert.raised_at < raised_before)
+    rows = list(db.session.execute(statement.limit(limit)))
+    return [AlertRow(r.id, list(r.flags or ()), r.checkin_id,
+                     CheckinRef(r.checkin_id, r.week_start) if r.checkin_id else None, r.raised_at, r.acknowledged_at,
+                     Person(r.acknowledged_by_id, r.name) if r.acknowledged_by_id else None)
+            for r in rows], (rows[0].total if rows else 0)
+
+
+def open_questions(patient_id: int, limit: int) -> tuple[list[QuestionRow], int]:
+    """The `limit` newest open questions, oldest first, and how many are open in all."""
+    rows = list(db.session.execute(OPEN_QUESTIONS.where(Question.patient_id == patient_id).limit(limit)))
+    total = rows[0].total if rows else 0
+    return [QuestionRow(r.id, r.text, r.asked_by_id, Person(r.asked_by_id, r.name), r.asked_by_role, r.created_at,
+                        r.checkin_id) for r in reversed(rows)], total
