@@ -365,7 +365,7 @@ def test_every_clinician_saves_templates(api, clinic, plan_a, who):
 
 @pytest.mark.parametrize("body,field,message", [
     ({"name": "Nothing chosen"}, "_", "Choose at least one"),
-    ({"name": "  ", "intervention_ids": ["heat"]}, "name", "Give the template a name"),
+    ({"name": "  ", "intervention_ids": ["heat"]}, "name", "Write something here"),  # blank required text: the shared text rule (issue 15)
     ({"name": "micro-PACING", "intervention_ids": ["heat"]}, "name", "There is a template with this name"),
     ({"name": "Clam", "prescription_ids": ["ended"]}, "prescription_ids", "Clam has ended"),
     ({"name": "TENS", "intervention_ids": ["stopped"]}, "intervention_ids", "TENS was stopped"),
