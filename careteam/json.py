@@ -3,6 +3,7 @@ large read responses (dashboard, summary). Types orjson does not know fall back 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -17,7 +18,11 @@ def _fallback(obj: Any) -> Any:
 
 
 def encode(obj: Any) -> bytes:
-    return orjson.dumps(obj, default=_fallback, option=_OPTIONS)
+    try:
+        return orjson.dumps(obj, default=_fallback, option=_OPTIONS)
+    except TypeError:
+        # orjson holds integers to 64 bits; an error message may echo a bigger one the client sent.
+        return json.dumps(obj, default=_fallback, ensure_ascii=False).encode()
 
 
 class OrjsonProvider(DefaultJSONProvider):

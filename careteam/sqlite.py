@@ -50,3 +50,10 @@ def leave_reads_only(end_transaction) -> None:
     if reads_only():
         end_transaction()  # a commit: sets the flag again
         g.sqlite_reads_only = False
+
+
+def write_lock_next() -> None:
+    """After a rollback, before a write (a refusal's or an error's audit event): the request's
+    next transaction takes the write lock, whatever it read before."""
+    if has_request_context():
+        g.sqlite_reads_only = False

@@ -20,6 +20,8 @@ from careteam.extensions import db, limiter
 from careteam.models import User
 from tests import factories
 
+pytest_plugins = ["tests.support.smtp"]  # smtp and smtp_inbox: a real SMTP server on loopback
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_DATABASE_URL = os.environ.get("CARETEAM_TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith(("postgres", "postgresql"))

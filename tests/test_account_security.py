@@ -13,7 +13,6 @@ from careteam.models import ApiToken, AuditEvent, utcnow
 from careteam.services.auth import NO_TAKEOVER
 from tests import factories
 from tests.factories import PASSWORD
-from tests.support.smtp import smtp_inbox  # noqa: F401 (fixture)
 
 NEW_PASSWORD = "violet tractor sings at noon"
 

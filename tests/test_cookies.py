@@ -19,7 +19,8 @@ ALLOWED_IN_FLASH = {"week_start", "template.counts", "who",
                     "notes.visibility_label(note.visibility).lower()"}
 # Messages passed through a variable come from these places, each a fixed text or a service's
 # validation message (which quotes no input).
-ALLOWED_VARIABLES = {"message", "category", "conflict.message"}
+# (MESSAGE: mfa_gate's fixed text; error.message: a service's refusal, e.g. "Only the author can void a note.")
+ALLOWED_VARIABLES = {"message", "category", "conflict.message", "MESSAGE", "error.message"}
 
 
 def _flash_calls():

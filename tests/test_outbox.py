@@ -13,7 +13,6 @@ from careteam.extensions import db
 from careteam.models import AlertEscalation, Notification, RedFlagAlert
 from careteam.services import outbox
 from tests.support.checkins import LAST_WEEK, body, today  # noqa: F401
-from tests.support.smtp import smtp  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("today")
 

@@ -88,7 +88,8 @@ def login_form_post(app, person, patient_id, alert_id) -> int:
 
     client = app.test_client()
     factories.sign_in_session(client, person)
-    return client.post(f"/patients/{patient_id}/alerts/{alert_id}/acknowledge").status_code
+    return client.post(f"/patients/{patient_id}/alerts/{alert_id}/acknowledge",
+                       data={"note": "Called her; safety plan reviewed."}).status_code
 
 
 def test_the_physician_acknowledges_a_safety_alert_too_but_the_psychologist_no_red_flag(app, clinic):

@@ -14,7 +14,6 @@ from careteam.models import AuditEvent, RecoveryCode, User
 from careteam.services import two_factor
 from tests import factories
 from tests.factories import PASSWORD
-from tests.support.smtp import smtp_inbox  # noqa: F401 (fixture)
 
 T0 = 1_900_000_005.0  # 5 s into a 30-second step
 

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from careteam.api import api_blueprint
 from careteam.api.schemas import Extended, InputSchema, UserOut
+from careteam.domain import limits
 from careteam.services import api_tokens, patients
 from careteam.web.login import actor
 
@@ -19,7 +20,7 @@ class MeOut(UserOut):
 
 class TokenIn(InputSchema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=100))
-    expires_in_days = fields.Int(load_default=None, metadata={
+    expires_in_days = fields.Int(load_default=None, validate=validate.Range(*limits.TOKEN_DAYS_LIMITS), metadata={
         "description": "Lifetime in days: default CARETEAM_API_TOKEN_DAYS (90), at most CARETEAM_API_TOKEN_MAX_DAYS."})
 
 

@@ -50,7 +50,14 @@ NUMBER_LIMITS: dict[str, tuple[float, float]] = {
     "goal_value": (0, MAX_AMOUNT),
     "done": (0, MAX_AMOUNT),
     "quota": (0, MAX_AMOUNT),
+    # a questionnaire answer: the outer bound; the instrument's own options decide
+    "value": (-1000, 1000),
+    # a questionnaire repeats every N weeks, at most yearly
+    "every_weeks": (1, 52),
 }
+# API token lifetime in days: the outer bound of the API's field; CARETEAM_API_TOKEN_MAX_DAYS
+# narrows it with its own message (the form says "Choose between 1 and N days").
+TOKEN_DAYS_LIMITS = (1, 3650)
 
 # Doses and sessions are judged by domain.dosing with a message per field (same ranges): forms
 # leave these to it, so that the message names the field in the person's words.

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import g, has_request_context, request
 from sqlalchemy import insert
 
+from careteam import sqlite
 from careteam.extensions import db
 from careteam.models import AuditEvent, User
 from careteam.models.audit import link_into_chain
@@ -164,6 +165,7 @@ def write_pending_denials() -> None:
     if not pending:
         return
     db.session.rollback()
+    sqlite.write_lock_next()
     db.session.add_all(p.event for p in pending)
     db.session.commit()
 
@@ -201,6 +203,7 @@ def record_error(actor: User | None, error: BaseException | None) -> None:
     """A request that ended in 500: after its rollback, one event of its own. Never raises."""
     try:
         db.session.rollback()
+        sqlite.write_lock_next()
         signed_in = actor is not None and actor.is_authenticated
         patient_id, object_type, object_id = _route_object() if has_request_context() else (None, "", None)
         action = _METHOD_ACTIONS.get(request.method, "access") if has_request_context() else "access"

@@ -112,9 +112,9 @@ def set_password_link(user_id: int):
 @login_required
 def reset_two_factor(user_id: int):
     ActionForm()  # CSRF is checked for every POST before the view runs
-    user = two_factor.reset_second_factor(actor(), user_id)
-    flash(f"Two-factor sign-in reset for {user.name}: signed out everywhere, API tokens ended, "
-          "and told by e-mail where e-mail is configured. They set it up again at their next sign-in.",
+    two_factor.reset_second_factor(actor(), user_id)
+    flash("Two-factor sign-in reset: the person is signed out everywhere, their API tokens ended, "
+          "and they are told by e-mail where e-mail is configured. They set it up again at their next sign-in.",
           "success")
     return redirect(url_for("admin.account", user_id=user_id))
 

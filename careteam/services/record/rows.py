@@ -52,6 +52,8 @@ class AlertRow:
     raised_at: datetime
     acknowledged_at: datetime | None
     acknowledged_by: Person | None
+    kind: str = "red_flag"  # or "questionnaire_safety"
+    acknowledgement_note: str | None = None  # what was done; shown to clinicians
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,8 @@ TEAM = (select(CareTeamMember.clinician_id, CareTeamMember.discipline, CareTeamM
         .order_by(CareTeamMember.discipline, CareTeamMember.id))
 ALERTS = (select(RedFlagAlert.id, RedFlagAlert.flags, RedFlagAlert.checkin_id, WeeklyCheckin.week_start,
                  RedFlagAlert.raised_at, RedFlagAlert.acknowledged_at, RedFlagAlert.acknowledged_by_id,
-                 _acknowledger.name, func.count().over().label("total"))
+                 _acknowledger.name, RedFlagAlert.kind, RedFlagAlert.acknowledgement_note,
+                 func.count().over().label("total"))
           .outerjoin(WeeklyCheckin, WeeklyCheckin.id == RedFlagAlert.checkin_id)
           .outerjoin(_acknowledger, _acknowledger.id == RedFlagAlert.acknowledged_by_id)
           .order_by(RedFlagAlert.raised_at.desc(), RedFlagAlert.id.desc()))
@@ -116,7 +119,8 @@ def alerts(patient_id: int, raised_from: datetime | None, raised_before: datetim
     rows = list(db.session.execute(statement.limit(limit)))
     return [AlertRow(r.id, list(r.flags or ()), r.checkin_id,
                      CheckinRef(r.checkin_id, r.week_start) if r.checkin_id else None, r.raised_at, r.acknowledged_at,
-                     Person(r.acknowledged_by_id, r.name) if r.acknowledged_by_id else None)
+                     Person(r.acknowledged_by_id, r.name) if r.acknowledged_by_id else None,
+                     r.kind, r.acknowledgement_note)
             for r in rows], (rows[0].total if rows else 0)
 
 
