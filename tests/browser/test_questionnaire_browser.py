@@ -69,6 +69,8 @@ def test_phq9_on_a_phone_shows_crisis_guidance_and_alerts_the_team(live_server, 
         context.close()
 
     page.goto(f"{live_server.url}/patients/{patient_id}/alerts")
+    alert = page.locator("li.alert-item.open").filter(has_text="PHQ-9 item 9")
+    alert.get_by_label("What was done").fill("Called Maria; she is safe and has an appointment tomorrow.")
     with page.expect_navigation():
-        page.locator("li.alert-item.open").filter(has_text="PHQ-9 item 9").get_by_role("button", name="Acknowledge").click()
+        alert.get_by_role("button", name="Acknowledge").click()
     expect(page.get_by_text("Alert acknowledged by you.")).to_be_visible()
