@@ -14,6 +14,7 @@ from careteam.models import AuditEvent, User
 from careteam.services import access
 from careteam.services.audit import write_pending_denials
 from careteam.services.errors import NotFound
+from tests import factories
 from tests.factories import PASSWORD
 
 
@@ -68,7 +69,10 @@ def test_no_password_or_token_reaches_the_audit_trail_or_the_logs(app, client, c
     client.post("/login", data={"email": clinic.physio.email, "password": "wrong-but-secret-words"})
     created = login_as(clinic.physician).post("/account/tokens", data={"name": "reporting"})
     token = created.data.decode().split('data-testid="new-token">')[1].split("<")[0]
-    link_page = login_as(clinic.admin).post(f"/admin/accounts/{clinic.psych.id}/set-password-link")
+    with app.app_context():  # a first-time link is shown to the admin; a reset link never is
+        newcomer_id = factories.user("psychologist", password=False).id
+        db.session.commit()
+    link_page = login_as(clinic.admin).post(f"/admin/accounts/{newcomer_id}/set-password-link")
     link_token = link_page.data.decode().split("/set-password/")[1].split("<")[0]
     app.test_client().get(f"/set-password/{link_token}")
     secrets = [PASSWORD, "wrong-but-secret-words", token, link_token]
