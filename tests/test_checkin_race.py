@@ -17,9 +17,11 @@ from careteam import create_app
 from careteam.domain.policy import Role
 from careteam.extensions import db
 from careteam.models import (
+    AlertEscalation,
     CareTeamMember,
     EffectRating,
     Intervention,
+    Notification,
     RecordEvent,
     RedFlagAlert,
     WeeklyCheckin,
@@ -53,7 +55,10 @@ def cast(race_app):
     yield ids
     with race_app.app_context():
         checkin_ids = select(WeeklyCheckin.id).where(WeeklyCheckin.patient_id == ids["patient_id"])
+        alert_ids = select(RedFlagAlert.id).where(RedFlagAlert.patient_id == ids["patient_id"])
         for statement in (
+            delete(AlertEscalation).where(AlertEscalation.alert_id.in_(alert_ids)),
+            delete(Notification).where(Notification.patient_id == ids["patient_id"]),
             delete(RedFlagAlert).where(RedFlagAlert.patient_id == ids["patient_id"]),
             delete(EffectRating).where(EffectRating.checkin_id.in_(checkin_ids)),
             delete(WeeklyCheckin).where(WeeklyCheckin.patient_id == ids["patient_id"]),
