@@ -113,7 +113,7 @@ class PdfRenderer:
             from pebble import ProcessPool
 
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["careteam.summary.pdf"])
+            context.set_forkserver_preload(["careteam.summary.pdf", "weasyprint"])  # shared by every render process
             self._pool = ProcessPool(max_workers=workers or os.cpu_count() or 1, context=context,
                                      initializer=_start_render_process, initargs=(memory_mb * 1024 * 1024,))
             self._owner_pid = os.getpid()
