@@ -54,7 +54,10 @@ def mark_read(notification_id: int):
 @login_required
 def mark_all_read():
     changed = notifications.mark_read(actor())
-    flash(f"{changed} notification{'s' if changed != 1 else ''} marked as read.", "success")
+    if changed == 1:
+        flash("1 notification marked as read.", "success")
+    else:
+        flash(f"{changed} notifications marked as read.", "success")
     return redirect(url_for("notifications.index"))
 
 
