@@ -15,7 +15,7 @@ WEB = Path(__file__).resolve().parent.parent / "careteam" / "web"
 MARKER = "Zebra-crossing-4411"
 
 # The only values a flash message may interpolate: dates, counts, labels, "you".
-ALLOWED_IN_FLASH = {"week_start", "template.counts", "who", "changed",
+ALLOWED_IN_FLASH = {"week_start", "template.counts", "who", "changed", "two_factor.remaining_recovery_codes(user)",
                     "notes.visibility_label(note.visibility).lower()"}
 # Messages passed through a variable come from these places, each a fixed text or a service's
 # validation message (which quotes no input).
