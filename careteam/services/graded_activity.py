@@ -167,7 +167,8 @@ def update_plan(actor: User, patient_id: int, plan_id: int, version: int,
         setattr(plan, key, value)
     if changes:
         audit.record("update", actor=actor, patient_id=patient.id, object_type=PLAN, object_id=plan.id)
-        timeline.record_change(actor, patient.id, PART, PLAN, plan.id, summary=_change_summary(plan, before))
+        timeline.record_change(actor, patient.id, PART, PLAN, plan.id, summary=_change_summary(plan, before),
+                               changes=timeline.changes_since(before, plan))
     _commit(plan)
     return plan
 
@@ -390,7 +391,7 @@ def decide(actor: User, patient_id: int, plan_id: int, *, version: int, accept: 
     audit.record("create", actor=actor, patient_id=patient.id, object_type=DECISION, object_id=decision.id)
     timeline.record_change(actor, patient.id, PART, DECISION, decision.id,
                            summary=_decision_summary(plan, progress.current_quota, suggested, quota, accept),
-                           reason=reason)
+                           reason=reason, changes={"quota": (progress.current_quota, quota)})
     _commit(plan)
     return decision
 
