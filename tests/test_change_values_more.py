@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from careteam.domain.policy import Part
 from careteam.models import Appointment
 from careteam.extensions import db
 from careteam.services import clock
 from tests.support.activity import add_started_plan
 from tests.support.exposure import add_item
 from tests.support.notes import add_question
+from tests.support.checkins import LAST_WEEK, today  # noqa: F401 - fixture
 from tests.test_change_values import last_change, timeline_changes
+from tests.test_checkins import full_form, week_rows  # noqa: F401 - fixture
 from tests.test_interventions import TODAY, _intervention, url as intervention_url
 
 READERS = ("physician", "physio", "psych", "patient_a")
@@ -82,3 +85,36 @@ def test_cancelling_an_appointment_keeps_that_it_was_cancelled(app, api, clinic,
         appointment_id = db.session.scalar(db.select(Appointment.id))
     assert client.post(f"/patients/{clinic.record_a.id}/appointments/{appointment_id}/cancel").status_code == 302
     assert last_change(app, clinic, "appointment").changes == {"cancelled": [False, True]}
+
+
+def test_a_checkin_edit_keeps_the_changed_numbers_but_never_the_free_text(app, api, clinic, login_as,
+                                                                         today, week_rows):  # noqa: F811
+    client = login_as(clinic.patient_a)
+    page = f"/patients/{clinic.record_a.id}/check-ins/{LAST_WEEK.isoformat()}"
+    assert client.post(page, data=full_form(week_rows)).status_code == 302
+    assert last_change(app, clinic, "weekly_checkin").changes is None  # a creation has no before
+    edited = full_form(week_rows, pain_average="5", did_not_help="Sitting at my desk all day")
+    assert client.post(page, data=edited).status_code == 302
+    changes = last_change(app, clinic, "weekly_checkin").changes
+    assert changes == {"pain_average": [4, 5]}  # the changed free text stays out
+    for who in READERS:
+        assert changes in timeline_changes(api, clinic, who)
+
+
+def test_the_timeline_shows_no_before_and_after_of_a_part_the_reader_may_not_read(app, api, clinic):
+    from tests.support.notes import add_note
+
+    iid = _intervention(app, clinic)
+    with app.app_context():
+        note = add_note(clinic.record_a.id, clinic.psych, "psychologists", "Private session content.")
+    assert api.psych.post(f"/api/v1/patients/{clinic.record_a.id}/notes/{note}/void",
+                          json={"reason": "Wrong record"}).status_code == 200
+    assert api.physician.patch(intervention_url(clinic, f"/{iid}"),
+                               json={"version": 1, "name": "Moist heat"}).status_code == 200
+    for who in ("physician", "physio", "patient_a"):
+        body = getattr(api, who).get(f"/api/v1/patients/{clinic.record_a.id}/dashboard").get_json()
+        parts = {c["part"] for c in body["changes"]}
+        assert "interventions" in parts and Part.NOTES_PSYCHOLOGISTS.value not in parts
+        assert {"voided": [False, True]} not in [c["changes"] for c in body["changes"]]
+    for outsider in ("patient_b", "outside_psych"):
+        assert getattr(api, outsider).get(f"/api/v1/patients/{clinic.record_a.id}/dashboard").status_code == 404
