@@ -10,10 +10,11 @@ from careteam.domain.policy import Part
 from careteam.models import Appointment
 from careteam.extensions import db
 from careteam.services import clock
-from tests.support.activity import add_started_plan
+from tests.support.activity import add_plan, add_started_plan
 from tests.support.exposure import add_item
 from tests.support.notes import add_question
 from tests.support.checkins import LAST_WEEK, today  # noqa: F401 - fixture
+from tests.test_alerts import raise_flags  # noqa: F401 - fixture
 from tests.test_change_values import last_change, timeline_changes
 from tests.test_checkins import full_form, week_rows  # noqa: F401 - fixture
 from tests.test_interventions import TODAY, _intervention, url as intervention_url
@@ -118,3 +119,33 @@ def test_the_timeline_shows_no_before_and_after_of_a_part_the_reader_may_not_rea
         assert {"voided": [False, True]} not in [c["changes"] for c in body["changes"]]
     for outsider in ("patient_b", "outside_psych"):
         assert getattr(api, outsider).get(f"/api/v1/patients/{clinic.record_a.id}/dashboard").status_code == 404
+
+
+def test_starting_a_plan_and_the_next_day_answer_keep_before_and_after(app, api, clinic):
+    from tests.test_graded_activity import log_yesterday
+
+    with app.app_context():
+        ready = add_plan(clinic.record_a.id, clinic.physio.id, baseline=(14, 16, 15))
+    plans = f"/api/v1/patients/{clinic.record_a.id}/activity-plans"
+    response = api.physio.post(f"{plans}/{ready}/start", json={"version": 1})
+    assert response.status_code == 200, response.get_json()
+    assert last_change(app, clinic, "graded_activity_plan").changes == {
+        "started_on": [None, clock.today().isoformat()], "start_quota": [None, 12]}
+    with app.app_context():
+        started = add_started_plan(clinic.record_a.id, clinic.physio.id)
+    log_id = log_yesterday(api, clinic, started)
+    answered = api.patient_a.post(f"{plans}/{started}/logs/{log_id}/next-day", json={"response": "yes"})
+    assert answered.status_code == 200, answered.get_json()
+    changes = last_change(app, clinic, "activity_log").changes
+    assert changes == {"next_day_response": [None, "yes"]}
+    assert changes in timeline_changes(api, clinic, "physician")
+
+
+def test_acknowledging_an_alert_keeps_that_it_was_acknowledged_not_the_note(app, api, clinic, today,  # noqa: F811
+                                                                           raise_flags):  # noqa: F811
+    alert_id = raise_flags("patient_a", clinic.record_a.id, "saddle_numbness")
+    response = api.physician.post(f"/api/v1/patients/{clinic.record_a.id}/alerts/{alert_id}/acknowledge",
+                                  json={"note": "Called the patient"})
+    assert response.status_code == 200, response.get_json()
+    assert last_change(app, clinic, "red_flag_alert").changes == {"acknowledged": [False, True]}
+    assert {"acknowledged": [False, True]} in timeline_changes(api, clinic, "patient_a")
