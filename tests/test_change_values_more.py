@@ -149,3 +149,26 @@ def test_acknowledging_an_alert_keeps_that_it_was_acknowledged_not_the_note(app,
     assert response.status_code == 200, response.get_json()
     assert last_change(app, clinic, "red_flag_alert").changes == {"acknowledged": [False, True]}
     assert {"acknowledged": [False, True]} in timeline_changes(api, clinic, "patient_a")
+
+
+def test_care_team_changes_keep_who_joined_and_who_left(app, api, clinic):
+    team = f"/api/v1/patients/{clinic.record_a.id}/team"
+    joined = api.admin.post(team, json={"clinician_id": clinic.outside_psych.id})
+    assert joined.status_code == 201, joined.get_json()
+    added = last_change(app, clinic, "care_team_member")
+    assert (added.object_id, added.changes) == (clinic.outside_psych.id, {"on_team": [False, True]})
+    assert api.admin.delete(f"{team}/{clinic.outside_psych.id}").status_code == 204
+    removed = last_change(app, clinic, "care_team_member")
+    assert (removed.summary, removed.changes) == (f"{clinic.outside_psych.name} left the care team",
+                                                  {"on_team": [True, False]})
+    for who in READERS:
+        assert {"on_team": [True, False]} in timeline_changes(api, clinic, who)
+
+
+def test_the_dashboard_page_shows_yes_and_no_for_a_change_of_state(app, api, clinic, login_as):
+    with app.app_context():
+        qid = add_question(clinic.record_a.id, clinic.patient_a, "Can I go swimming?")
+    assert api.physio.post(f"/api/v1/patients/{clinic.record_a.id}/questions/{qid}/answer",
+                           json={"answer": "Yes."}).status_code == 200
+    page = login_as(clinic.patient_a).get(f"/patients/{clinic.record_a.id}").get_data(as_text=True)
+    assert "<dt>answered</dt><dd>no → yes</dd>" in page
