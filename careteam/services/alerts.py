@@ -125,7 +125,8 @@ def acknowledge(actor: User, patient_id: int, alert_id: int, note: str = "") -> 
                      object_id=alert.id)
         timeline.record_change(actor, patient.id, Part.ALERTS, "red_flag_alert", alert.id,
                                summary="Red-flag alert acknowledged: " + "; ".join(flag_labels(alert.flags))
-                               if alert.kind == RED_FLAG else "Safety alert acknowledged")
+                               if alert.kind == RED_FLAG else "Safety alert acknowledged",
+                               changes={"acknowledged": (False, True)})  # the note's text stays out
     db.session.commit()
     db.session.refresh(alert)
     return alert

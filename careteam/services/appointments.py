@@ -72,7 +72,8 @@ def cancel(actor: User, patient_id: int, appointment_id: int) -> None:
     db.session.delete(appointment)
     audit.record("delete", actor=actor, patient_id=patient.id, object_type="appointment", object_id=appointment_id)
     timeline.record_change(actor, patient.id, Part.APPOINTMENTS, "appointment", appointment_id,
-                           f"Cancelled the appointment on {when:%-d %b %Y, %H:%M}")
+                           f"Cancelled the appointment on {when:%-d %b %Y, %H:%M}",
+                           changes={"cancelled": (False, True)})
     db.session.commit()
 
 

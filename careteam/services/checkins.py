@@ -42,6 +42,8 @@ SCALAR_FIELDS = (
     "pain_average", "pain_worst", "enjoyment_interference", "activity_interference", "sleep_hours",
     "sleep_quality", "stress", "mood", "flare_days", "helped_most", "did_not_help",
 )
+# What an edit's before-and-after keeps: the patient's free text stays out of the timeline.
+NUMBER_FIELDS = tuple(name for name in SCALAR_FIELDS if name not in ("helped_most", "did_not_help"))
 
 
 # --- Weeks ------------------------------------------------------------------------------------
@@ -309,6 +311,7 @@ def save_checkin(actor: User, patient_id: int, week_start: date, values: Checkin
     if checkin is None:
         checkin, created = _insert_or_find(actor, patient.id, week_start, values)
     previous_flags = [] if created else list(checkin.red_flags or [])
+    before = None if created else timeline.values_of(checkin, NUMBER_FIELDS + ("red_flags",))
     _set_values(checkin, values)
     _replace_ratings(checkin, values)
     _replace_exercise_counts(checkin, values)
@@ -322,7 +325,8 @@ def save_checkin(actor: User, patient_id: int, week_start: date, values: Checkin
     audit.record("create" if created else "update", actor=actor, patient_id=patient.id, object_type=OBJECT_TYPE,
                  object_id=checkin.id, detail=f"week {week_start.isoformat()}")
     timeline.record_change(actor, patient.id, Part.CHECKINS, OBJECT_TYPE, checkin.id,
-                           summary=_timeline_summary(checkin, created))
+                           summary=_timeline_summary(checkin, created),
+                           changes=None if before is None else timeline.changes_since(before, checkin))
     db.session.commit()
     return SavedCheckin(checkin, created, new_flags)
 

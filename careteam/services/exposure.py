@@ -238,7 +238,8 @@ def edit_item(actor: User, patient_id: int, item_id: int, *, version: int, reaso
         setattr(item, name, value)
     audit.record("update", actor=actor, patient_id=patient.id, object_type="exposure_item", object_id=item.id)
     timeline.record_change(actor, patient.id, Part.EXPOSURE, "exposure_item", item.id,
-                           _describe_edit(before, item), reason=(reason or "").strip())
+                           _describe_edit(before, item), reason=(reason or "").strip(),
+                           changes=timeline.changes_since(before, item))
     _commit_or_conflict(item.id)
     return item
 
@@ -340,6 +341,7 @@ def set_mastery(actor: User, patient_id: int, item_id: int, *, mastered: bool, r
     if problems:
         raise InvalidInput(problems)
     reason = (reason or "").strip()
+    before = timeline.values_of(item, ("mastered_at",))
     if mastered and item.mastered_by_id is None:
         item.mastered_at, item.mastered_by_id, item.mastery_reason = clock.now(), actor.id, reason
         summary = f"Marked mastered: {_short(item)}"
@@ -349,6 +351,7 @@ def set_mastery(actor: User, patient_id: int, item_id: int, *, mastered: bool, r
     else:
         return item
     audit.record("update", actor=actor, patient_id=patient.id, object_type="exposure_item", object_id=item.id)
-    timeline.record_change(actor, patient.id, Part.EXPOSURE, "exposure_item", item.id, summary, reason=reason)
+    timeline.record_change(actor, patient.id, Part.EXPOSURE, "exposure_item", item.id, summary, reason=reason,
+                           changes={"mastered": (not mastered, mastered), **timeline.changes_since(before, item)})
     _commit_or_conflict(item.id)
     return item

@@ -167,7 +167,8 @@ def update_plan(actor: User, patient_id: int, plan_id: int, version: int,
         setattr(plan, key, value)
     if changes:
         audit.record("update", actor=actor, patient_id=patient.id, object_type=PLAN, object_id=plan.id)
-        timeline.record_change(actor, patient.id, PART, PLAN, plan.id, summary=_change_summary(plan, before))
+        timeline.record_change(actor, patient.id, PART, PLAN, plan.id, summary=_change_summary(plan, before),
+                               changes=timeline.changes_since(before, plan))
     _commit(plan)
     return plan
 
@@ -246,6 +247,7 @@ def start_plan(actor: User, patient_id: int, plan_id: int, version: int,
         summary=(f"{plan.activity} started: start quota {rules.amount(start, plan.unit)} "
                  f"({round(plan.start_fraction * 100)} % of the baseline mean "
                  f"{rules.amount(round(baseline.mean, 1), plan.unit)})"),
+        changes={"started_on": (None, started_on), "start_quota": (None, start)},
     )
     _commit(plan)
     return plan
@@ -324,9 +326,11 @@ def answer_next_day(actor: User, patient_id: int, plan_id: int, log_id: int, res
     if log is None:
         raise NotFound()
     _check_answer(log, response, flare)
+    before = timeline.values_of(log, ("next_day_response", "flare"))
     log.next_day_response, log.flare = response, flare
     audit.record("update", actor=actor, patient_id=patient.id, object_type=LOG, object_id=log.id)
-    timeline.record_change(actor, patient.id, PART, LOG, log.id, summary=_answer_summary(plan, log))
+    timeline.record_change(actor, patient.id, PART, LOG, log.id, summary=_answer_summary(plan, log),
+                           changes=timeline.changes_since(before, log))
     db.session.commit()
     return log
 
@@ -390,7 +394,7 @@ def decide(actor: User, patient_id: int, plan_id: int, *, version: int, accept: 
     audit.record("create", actor=actor, patient_id=patient.id, object_type=DECISION, object_id=decision.id)
     timeline.record_change(actor, patient.id, PART, DECISION, decision.id,
                            summary=_decision_summary(plan, progress.current_quota, suggested, quota, accept),
-                           reason=reason)
+                           reason=reason, changes={"quota": (progress.current_quota, quota)})
     _commit(plan)
     return decision
 

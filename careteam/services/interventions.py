@@ -196,13 +196,15 @@ def edit_intervention(actor: User, patient_id: int, intervention_id: int, versio
     if not described:
         return intervention
     name_before = intervention.name
+    before = timeline.values_of(intervention, cleaned)
     for field, value in cleaned.items():
         setattr(intervention, field, value)
     _flush_or_conflict(intervention)
     audit.record("update", actor=actor, patient_id=patient.id, object_type="intervention",
                  object_id=intervention.id, detail=",".join(sorted(cleaned)))
     timeline.record_change(actor, patient.id, Part.INTERVENTIONS, "intervention", intervention.id,
-                           f"Changed {name_before}: " + "; ".join(described), reason=reason.strip())
+                           f"Changed {name_before}: " + "; ".join(described), reason=reason.strip(),
+                           changes=timeline.changes_since(before, intervention))
     db.session.commit()
     return intervention
 
@@ -236,6 +238,7 @@ def stop_intervention(actor: User, patient_id: int, intervention_id: int, reason
     audit.record("stop", actor=actor, patient_id=patient.id, object_type="intervention",
                  object_id=intervention.id)
     timeline.record_change(actor, patient.id, Part.INTERVENTIONS, "intervention", intervention.id,
-                           f"Stopped {intervention.name}", reason=reason)
+                           f"Stopped {intervention.name}", reason=reason,
+                           changes={"stopped_on": (None, stopped_on)})
     db.session.commit()
     return intervention

@@ -101,6 +101,7 @@ def _change(actor: User, question: Question, values: dict, *, when_open: bool, a
 
     The timeline's `summary` names who did what; the question's free text stays out of it."""
     patient_id, question_id = question.patient_id, question.id
+    was_answered = question.answered_at is not None
     condition = Question.answered_at.is_(None) if when_open else Question.answered_at.is_not(None)
     changed = db.session.execute(
         update(Question).where(Question.id == question_id, condition).values(**values)
@@ -110,7 +111,9 @@ def _change(actor: User, question: Question, values: dict, *, when_open: bool, a
         db.session.refresh(question)  # what the other request wrote
         raise Conflict("Someone else changed this question in the meantime.", current=_current(question))
     audit.record(action, actor=actor, patient_id=patient_id, object_type=OBJECT_TYPE, object_id=question_id)
-    timeline.record_change(actor, patient_id, Part.QUESTIONS, OBJECT_TYPE, question_id, summary=summary)
+    # Only whether it is answered: the texts stay out of the timeline, like the summary.
+    timeline.record_change(actor, patient_id, Part.QUESTIONS, OBJECT_TYPE, question_id, summary=summary,
+                           changes={"answered": (was_answered, values["answered_at"] is not None)})
     db.session.commit()
     return _find(patient_id, question_id)
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from careteam.domain.policy import CLINICIAN_ROLES, Action, Part
 from careteam.extensions import db
 from careteam.models import CareTeamMember, Patient, User
-from careteam.services import audit
+from careteam.services import audit, timeline
 from careteam.services.access import authorize
 from careteam.services.errors import InvalidInput, NotFound
 
@@ -76,6 +76,8 @@ def add_member(actor: User, patient_id: int, clinician_id: int) -> CareTeamMembe
     member = join_team(patient, clinician, added_by=actor)
     audit.record("add_member", actor=actor, patient_id=patient.id, object_type="care_team_member",
                  object_id=clinician.id, detail=member.discipline)
+    timeline.record_change(actor, patient.id, Part.TEAM, "care_team_member", clinician.id,
+                           f"{clinician.name} joined the care team", changes={"on_team": (False, True)})
     db.session.commit()
     return member
 
@@ -89,7 +91,10 @@ def remove_member(actor: User, patient_id: int, clinician_id: int) -> None:
     )
     if member is None:
         raise NotFound()
+    name = member.clinician.name
     db.session.delete(member)
     audit.record("remove_member", actor=actor, patient_id=patient.id,
                  object_type="care_team_member", object_id=clinician_id, detail=member.discipline)
+    timeline.record_change(actor, patient.id, Part.TEAM, "care_team_member", clinician_id,
+                           f"{name} left the care team", changes={"on_team": (True, False)})
     db.session.commit()

@@ -48,6 +48,16 @@ def record_change(
     )
 
 
+def values_of(row, fields) -> dict:
+    """The fields' values now; after the change, `changes_since` pairs them with the new ones."""
+    return {name: getattr(row, name) for name in fields}
+
+
+def changes_since(before: dict, row) -> dict[str, tuple]:
+    """{field: (before, after)} for the fields of `before`; record_change drops unchanged ones."""
+    return {name: (value, getattr(row, name)) for name, value in before.items()}
+
+
 def _json_value(value):
     if isinstance(value, Decimal):
         return float(value)
