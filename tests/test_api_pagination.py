@@ -4,14 +4,19 @@ rel="next"` header while more rows follow. Pages are offsets into the list's doc
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
 from careteam.domain.limits import LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX
 from careteam.extensions import db
-from careteam.models import Question
+from careteam.models import Question, utcnow
+from careteam.services.notes import PER_PAGE as NOTES_PER_PAGE
 from tests.support import checkins as build
+from tests.support.notes import add_note
 
+# Lists answered as an object with `items`, `page` and `has_next` (their bodies predate `limit`).
+PAGE_OBJECTS = {"/api/v1/patients/{patient_id}/notes", "/api/v1/admin/accounts", "/api/v1/admin/audit-events"}
 NEXT = re.compile(r'^<(?P<url>[^>]+)>; rel="next"$')
 
 
@@ -80,12 +85,36 @@ def test_an_unknown_query_parameter_is_still_refused(clinic, api):
     assert api.physician.get(f"/api/v1/patients/{clinic.record_a.id}/goals?colour=red").status_code == 422
 
 
+def test_notes_and_audit_events_keep_their_page_bodies_and_add_the_next_link(app, clinic, api):
+    start = utcnow() - timedelta(days=30)
+    with app.app_context():
+        for day in range(13):
+            add_note(clinic.record_a.id, clinic.physician, "clinicians", f"Day {day}.",
+                     created_at=start + timedelta(days=day))
+    url = f"/api/v1/patients/{clinic.record_a.id}/notes?limit=4"
+
+    bodies, pages = [], []
+    while url:
+        response = api.physio.get(url)
+        pages.append(response.get_json())
+        bodies += [n["body"] for n in response.get_json()["items"]]
+        link = response.headers.get("Link")
+        assert bool(link) == response.get_json()["has_next"]
+        url = NEXT.match(link).group("url") if link else None
+    audit = api.admin.get("/api/v1/admin/audit-events?limit=2")
+
+    assert bodies == [f"Day {d}." for d in range(12, -1, -1)] and [p["page"] for p in pages] == [1, 2, 3, 4]
+    assert len(audit.get_json()["items"]) == 2 and audit.get_json()["has_next"]
+    assert NEXT.match(audit.headers["Link"]).group("url") == "/api/v1/admin/audit-events?limit=2&page=2"
+    assert api.admin.get(f"/api/v1/admin/accounts?limit={LIST_LIMIT_MAX + 1}").status_code == 422
+
+
 def _list_operations(spec):
     for path, item in spec["paths"].items():
         operation = item.get("get")
         schema = (operation or {}).get("responses", {}).get("200", {}).get("content", {}) \
             .get("application/json", {}).get("schema", {})
-        if schema.get("type") == "array":
+        if schema.get("type") == "array" or path in PAGE_OBJECTS:
             yield path, operation
 
 
@@ -93,10 +122,10 @@ def test_every_list_operation_documents_limit_with_its_bounds_and_the_next_link(
     spec = app.test_client().get("/api/v1/openapi.json").get_json()
     lists = list(_list_operations(spec))
 
-    assert len(lists) >= 20
+    assert len(lists) >= 23 and PAGE_OBJECTS <= {path for path, _ in lists}
     for path, operation in lists:
         limit = [p for p in operation.get("parameters", []) if p["in"] == "query" and p["name"] == "limit"]
         assert limit, f"{path} has no limit"
         assert limit[0]["schema"]["minimum"] == 1 and limit[0]["schema"]["maximum"] == LIST_LIMIT_MAX, path
-        assert limit[0]["schema"]["default"] == LIST_LIMIT_DEFAULT, path
+        assert limit[0]["schema"]["default"] == (NOTES_PER_PAGE if path.endswith("/notes") else LIST_LIMIT_DEFAULT), path
         assert "Link" in operation["responses"]["200"].get("headers", {}), path

@@ -56,3 +56,10 @@ def fetched_page(rows_plus_one: Sequence, args: dict):
     items = list(rows_plus_one[:args["limit"]])
     has_next = len(rows_plus_one) > args["limit"] and args["page"] < PAGE_MAX
     return (items, next_link(args)) if has_next else items
+
+
+def with_next_link(page, body=None):
+    """A careteam.services.pagination.Page answered as its object body (`items`, `page`,
+    `has_next`), plus the Link header when `has_next`."""
+    body = page if body is None else body
+    return (body, next_link({"page": page.number})) if page.has_next else body
