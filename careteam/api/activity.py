@@ -6,6 +6,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from careteam.api import api_blueprint
+from careteam.api.paging import ListArgs, page_of
 from careteam.api.schemas import Extended, InputSchema
 from careteam.domain import graded_activity as rules
 from careteam.domain.graded_activity import ActivityUnit, SuggestionKind
@@ -186,10 +187,11 @@ def _detail(plan) -> Extended:
 
 @blp.route("/<int:patient_id>/activity-plans")
 class Plans(MethodView):
+    @blp.arguments(ListArgs, location="query")
     @blp.response(200, ActivityPlanOut(many=True))
-    def get(self, patient_id: int):
+    def get(self, paging, patient_id: int):
         """Plans with baseline, today's quota and the next suggestion; active first."""
-        return activity.list_plans(actor(), patient_id)[1]
+        return page_of(activity.list_plans(actor(), patient_id)[1], paging)
 
     @blp.arguments(ActivityPlanIn)
     @blp.response(201, ActivityPlanDetailOut)

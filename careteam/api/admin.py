@@ -6,6 +6,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from careteam.api import api_blueprint
+from careteam.api.paging import with_next_link
 from careteam.api.schemas import Extended, InputSchema, PageArgs, PatientOut, UserOut
 from careteam.domain.policy import Role
 from careteam.services import accounts, audit_log, auth, patients, two_factor
@@ -88,7 +89,9 @@ class Accounts(MethodView):
     @blp.arguments(AccountQuery, location="query")
     @blp.response(200, AccountPage)
     def get(self, args):
-        return accounts.list_accounts(actor(), query=args["q"], role=args["role"], page=args["page"])
+        listing = accounts.list_accounts(actor(), query=args["q"], role=args["role"], page=args["page"],
+                                         per_page=args["limit"])
+        return with_next_link(listing)
 
     @blp.arguments(AccountIn)
     @blp.response(201, AccountDetailOut)
@@ -154,5 +157,6 @@ class AuditEvents(MethodView):
     @blp.arguments(AuditQuery, location="query")
     @blp.response(200, AuditPage)
     def get(self, args):
-        page_number = args.pop("page")
-        return audit_log.search(actor(), audit_log.AuditFilter(**args), page_number)
+        page_number, limit = args.pop("page"), args.pop("limit")
+        listing = audit_log.search(actor(), audit_log.AuditFilter(**args), page_number, limit)
+        return with_next_link(listing)

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from careteam.api import api_blueprint
+from careteam.api.paging import ListArgs, page_of
 from careteam.api.schemas import InputSchema
 from careteam.services import alerts
 from careteam.web.login import actor
@@ -13,7 +14,7 @@ from careteam.web.login import actor
 blp = api_blueprint("api_alerts", __name__, "Red-flag alerts.")
 
 
-class AlertQuery(InputSchema):
+class AlertQuery(ListArgs):
     status = fields.Str(load_default=alerts.OPEN, validate=validate.OneOf([alerts.OPEN, alerts.ALL]))
 
 
@@ -56,7 +57,7 @@ class Alerts(MethodView):
     @blp.response(200, AlertOut(many=True))
     def get(self, args, patient_id: int):
         """Open alerts (`status=open`, the default), or all with the acknowledged ones after them."""
-        return alerts.list_alerts(actor(), patient_id, args["status"])[1]
+        return page_of(alerts.list_alerts(actor(), patient_id, args["status"])[1], args)
 
 
 @blp.route("/<int:patient_id>/alerts/<int:alert_id>/acknowledge")

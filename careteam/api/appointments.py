@@ -6,6 +6,7 @@ from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from careteam.api import api_blueprint
+from careteam.api.paging import ListArgs, page_of
 from careteam.api.schemas import InputSchema, PatientOut
 from careteam.domain.vocabulary import AppointmentKind, values
 from careteam.services import appointments
@@ -43,16 +44,17 @@ class UpcomingOut(AppointmentOut):
     patient = fields.Nested(PatientOut)
 
 
-class UpcomingArgs(InputSchema):
+class UpcomingArgs(ListArgs):
     days = fields.Int(load_default=appointments.UPCOMING_DAYS, validate=validate.Range(min=1, max=60))
 
 
 @blp.route("/patients/<int:patient_id>/appointments")
 class PatientAppointments(MethodView):
+    @blp.arguments(ListArgs, location="query")
     @blp.response(200, AppointmentOut(many=True))
-    def get(self, patient_id: int):
+    def get(self, paging, patient_id: int):
         """Upcoming first (soonest first), then past ones (latest first)."""
-        return appointments.list_appointments(actor(), patient_id)[1]
+        return page_of(appointments.list_appointments(actor(), patient_id)[1], paging)
 
     @blp.arguments(AppointmentIn)
     @blp.response(201, AppointmentOut)
@@ -73,4 +75,4 @@ class Upcoming(MethodView):
     @blp.response(200, UpcomingOut(many=True))
     def get(self, args):
         """The caller's own appointments in the next days, soonest first."""
-        return [a for day in appointments.upcoming(actor(), args["days"]) for a in day.appointments]
+        return page_of([a for day in appointments.upcoming(actor(), args["days"]) for a in day.appointments], args)

@@ -8,6 +8,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from careteam.api import api_blueprint
+from careteam.api.paging import ListArgs, fetched_page, offset_of
 from careteam.api.schemas import Extended, InputSchema
 from careteam.domain.checkins import (
     TEXT_LIMIT,
@@ -77,10 +78,9 @@ class CheckinIn(InputSchema):
                           metadata={"description": "a question for the team; goes on the next appointment's list"})
 
 
-class CheckinQuery(InputSchema):
+class CheckinQuery(ListArgs):
     from_ = fields.Date(data_key="from", load_default=None, metadata={"description": "weeks ending on or after"})
     to = fields.Date(load_default=None, metadata={"description": "weeks starting on or before"})
-    limit = fields.Int(load_default=None, validate=validate.Range(1, 1000))
 
 
 class CheckinSummaryOut(Schema):
@@ -174,8 +174,10 @@ class Checkins(MethodView):
     @blp.arguments(CheckinQuery, location="query")
     @blp.response(200, CheckinSummaryOut(many=True))
     def get(self, args, patient_id: int):
-        """The patient's check-ins, newest week first; `from`/`to` are dates, `limit` the most weeks."""
-        return checkins.list_checkins(actor(), patient_id, limit=args["limit"], from_=args["from_"], to=args["to"])
+        """The patient's check-ins, newest week first; `from`/`to` are dates, `limit` weeks a page."""
+        rows = checkins.list_checkins(actor(), patient_id, limit=args["limit"] + 1, offset=offset_of(args),
+                                      from_=args["from_"], to=args["to"])
+        return fetched_page(rows, args)
 
 
 @blp.route("/<int:patient_id>/checkins/<week_start>")

@@ -74,6 +74,15 @@ def _body_has_required_fields(spec, body: dict) -> bool:
     return bool(schema.get("required"))
 
 
+def _document_next_link(responses: dict) -> None:
+    """A paged list (careteam.api.paging) names its next page in a Link header."""
+    from careteam.api.paging import LINK_HEADER  # paging imports the schemas, which import this package
+
+    success = responses.get("200") or responses.get(200)
+    if isinstance(success, dict):
+        success.setdefault("headers", {}).update(LINK_HEADER)
+
+
 def document_responses(api: Api) -> None:
     """Add each operation's error responses (shared components) to the OpenAPI document."""
     spec = api.spec
@@ -96,5 +105,8 @@ def document_responses(api: Api) -> None:
                     responses[status] = {"$ref": f"#/components/responses/E{status}"}
                 elif status == "409" and "description" in existing and "$ref" not in existing:
                     existing["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/ConflictOut"}}}
+            if method == "get" and any(p.get("in") == "query" and p.get("name") == "limit"
+                                       for p in operation.get("parameters", [])):
+                _document_next_link(responses)
             if "requestBody" in operation:
                 operation["requestBody"]["required"] = _body_has_required_fields(spec, operation["requestBody"])

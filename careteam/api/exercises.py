@@ -10,6 +10,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from careteam.api import api_blueprint
+from careteam.api.paging import ListArgs, page_of
 from careteam.api.schemas import InputSchema
 from careteam.domain import dosing
 from careteam.domain.vocabulary import NextDayResponse, Side, values
@@ -80,7 +81,7 @@ class SessionIn(InputSchema):
     pain_after = _int(load_default=None, allow_none=True)
 
 
-class SessionQuery(InputSchema):
+class SessionQuery(ListArgs):
     prescription_id = fields.Int(load_default=None)
     since = fields.Date(load_default=None)
     until = fields.Date(load_default=None)
@@ -156,10 +157,11 @@ def _split(data: dict) -> tuple[dict, dict, str]:
 
 @blp.route("/<int:patient_id>/exercises")
 class Prescriptions(MethodView):
+    @blp.arguments(ListArgs, location="query")
     @blp.response(200, PrescriptionOut(many=True))
-    def get(self, patient_id: int):
+    def get(self, paging, patient_id: int):
         """Every prescription of the patient, running ones first, each with its current dose."""
-        return exercises.list_prescriptions(actor(), patient_id)
+        return page_of(exercises.list_prescriptions(actor(), patient_id), paging)
 
     @blp.arguments(PrescriptionIn)
     @blp.response(201, PrescriptionOut)
@@ -198,10 +200,11 @@ class PrescriptionEnd(MethodView):
 
 @blp.route("/<int:patient_id>/exercises/<int:prescription_id>/doses")
 class Doses(MethodView):
+    @blp.arguments(ListArgs, location="query")
     @blp.response(200, DoseOut(many=True))
-    def get(self, patient_id: int, prescription_id: int):
+    def get(self, paging, patient_id: int, prescription_id: int):
         """The dose history, oldest first. Doses are never changed or deleted."""
-        return exercises.list_doses(actor(), patient_id, prescription_id)
+        return page_of(exercises.list_doses(actor(), patient_id, prescription_id), paging)
 
     @blp.arguments(DoseIn)
     @blp.response(201, DoseOut)
@@ -218,8 +221,9 @@ class Sessions(MethodView):
     @blp.response(200, SessionOut(many=True))
     def get(self, query, patient_id: int):
         """Logged sessions, newest first; by default the last eight weeks."""
-        return exercises.list_sessions(actor(), patient_id, query["prescription_id"], query["since"],
-                                       query["until"])
+        sessions = exercises.list_sessions(actor(), patient_id, query["prescription_id"], query["since"],
+                                           query["until"])
+        return page_of(sessions, query)
 
     @blp.arguments(SessionIn)
     @blp.response(201, SessionOut)

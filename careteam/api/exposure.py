@@ -6,6 +6,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields
 
 from careteam.api import api_blueprint
+from careteam.api.paging import ListArgs, page_of
 from careteam.api.schemas import InputSchema
 from careteam.services import exposure as service
 from careteam.web.login import actor
@@ -115,10 +116,11 @@ class Progress(MethodView):
 
 @blp.route("/<int:patient_id>/exposure-items")
 class Items(MethodView):
+    @blp.arguments(ListArgs, location="query")
     @blp.response(200, ExposureItemOut(many=True))
-    def get(self, patient_id: int):
+    def get(self, paging, patient_id: int):
         """The items in hierarchy order."""
-        return [p.item for p in service.hierarchy(actor(), patient_id)[1].items]
+        return page_of([p.item for p in service.hierarchy(actor(), patient_id)[1].items], paging)
 
     @blp.arguments(ExposureItemIn)
     @blp.response(201, ExposureItemOut)

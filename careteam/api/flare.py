@@ -6,6 +6,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields
 
 from careteam.api import api_blueprint
+from careteam.api.paging import ListArgs, page_of
 from careteam.api.schemas import InputSchema
 from careteam.services import flare as service
 from careteam.web.login import actor
@@ -25,7 +26,7 @@ class FlarePlanIn(InputSchema):
     reason = fields.Str(load_default="", metadata={"description": "Required when changing an existing plan."})
 
 
-class FlareDayQuery(InputSchema):
+class FlareDayQuery(ListArgs):
     since = fields.Date(load_default=None, allow_none=True, metadata={"description": "Default: 4 weeks ago."})
     until = fields.Date(load_default=None, allow_none=True, metadata={"description": "Default: today."})
 
@@ -88,10 +89,11 @@ class Plan(MethodView):
 
 @blp.route("/<int:patient_id>/flare-plan/versions")
 class Versions(MethodView):
+    @blp.arguments(ListArgs, location="query")
     @blp.response(200, FlarePlanOut(many=True))
-    def get(self, patient_id: int):
+    def get(self, paging, patient_id: int):
         """Every version, newest first."""
-        return service.plan_versions(actor(), patient_id)[1]
+        return page_of(service.plan_versions(actor(), patient_id)[1], paging)
 
 
 @blp.route("/<int:patient_id>/flare-days")
@@ -100,7 +102,7 @@ class FlareDays(MethodView):
     @blp.response(200, FlareDayOut(many=True))
     def get(self, args, patient_id: int):
         """Recorded flare days in a period, oldest first."""
-        return service.list_flare_days(actor(), patient_id, args["since"], args["until"])
+        return page_of(service.list_flare_days(actor(), patient_id, args["since"], args["until"]), args)
 
     @blp.arguments(FlareDayIn)
     @blp.response(201, FlareDayOut)

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from careteam.api import api_blueprint
+from careteam.api.paging import ListArgs, page_of
 from careteam.api.schemas import InputSchema
 from careteam.domain.vocabulary import GoalStatus, values
 from careteam.services import goals
@@ -86,10 +87,11 @@ class GoalConflictOut(Schema):
 
 @blp.route("/<int:patient_id>/goals")
 class GoalList(MethodView):
+    @blp.arguments(ListArgs, location="query")
     @blp.response(200, GoalOut(many=True))
-    def get(self, patient_id: int):
+    def get(self, paging, patient_id: int):
         """Goals with progress: active first, then paused, achieved, dropped."""
-        return goals.list_goals(actor(), patient_id)[1]
+        return page_of(goals.list_goals(actor(), patient_id)[1], paging)
 
     @blp.arguments(GoalIn)
     @blp.response(201, GoalOut)

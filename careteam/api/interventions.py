@@ -6,6 +6,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from careteam.api import api_blueprint
+from careteam.api.paging import ListArgs, page_of
 from careteam.api.schemas import InputSchema
 from careteam.domain.verdicts import Trend
 from careteam.domain.vocabulary import IntroducedBy, InterventionKind, Tier, Verdict, values
@@ -126,10 +127,11 @@ class LedgerRowOut(Schema):
 
 @blp.route("/<int:patient_id>/interventions")
 class InterventionList(MethodView):
+    @blp.arguments(ListArgs, location="query")
     @blp.response(200, InterventionOut(many=True))
-    def get(self, patient_id: int):
+    def get(self, paging, patient_id: int):
         """Every intervention, active and stopped, by portfolio tier."""
-        return interventions.list_interventions(actor(), patient_id)
+        return page_of(interventions.list_interventions(actor(), patient_id), paging)
 
     @blp.arguments(InterventionIn)
     @blp.response(201, InterventionOut)
@@ -165,8 +167,9 @@ class InterventionStop(MethodView):
 
 @blp.route("/<int:patient_id>/ledger")
 class Ledger(MethodView):
+    @blp.arguments(ListArgs, location="query")
     @blp.response(200, LedgerRowOut(many=True))
-    def get(self, patient_id: int):
+    def get(self, paging, patient_id: int):
         """What has and hasn't helped: makes_worse rows first, then helps (best first), mixed,
         does_not_help, too_early."""
-        return ledger.get_ledger(actor(), patient_id)[1]
+        return page_of(ledger.get_ledger(actor(), patient_id)[1], paging)

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from careteam.api import api_blueprint
+from careteam.api.paging import ListArgs, page_of
 from careteam.api.schemas import Extended, InputSchema, UserOut
 from careteam.domain import limits
 from careteam.services import api_tokens, patients
@@ -51,9 +52,10 @@ class Me(MethodView):
 
 @blp.route("/tokens")
 class Tokens(MethodView):
+    @blp.arguments(ListArgs, location="query")
     @blp.response(200, TokenOut(many=True))
-    def get(self):
-        return api_tokens.list_tokens(actor())
+    def get(self, paging):
+        return page_of(api_tokens.list_tokens(actor()), paging)
 
     @blp.arguments(TokenIn)
     @blp.response(201, TokenCreatedOut)

@@ -10,7 +10,9 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from careteam.api import api_blueprint
+from careteam.api.paging import with_next_link
 from careteam.api.schemas import Extended, InputSchema, PageArgs
+from careteam.domain.limits import LIST_LIMIT_MAX
 from careteam.domain.vocabulary import NoteVisibility, values
 from careteam.services import notes
 from careteam.web.login import actor
@@ -21,6 +23,8 @@ VISIBILITY = validate.OneOf(values(NoteVisibility))
 
 
 class NoteQuery(PageArgs):
+    limit = fields.Int(load_default=notes.PER_PAGE, metadata={
+        "description": f"Notes per page (default {notes.PER_PAGE}, at most {LIST_LIMIT_MAX})."})
     q = fields.Str(load_default="", validate=validate.Length(max=notes.MAX_QUERY_LENGTH),
                    metadata={"description": "Text the note or one of its corrections contains, in any letter case."})
     visibility = fields.Str(load_default="", validate=validate.OneOf(["", *values(NoteVisibility)]))
@@ -82,10 +86,12 @@ class Notes(MethodView):
     @blp.response(200, NotePage)
     def get(self, args, patient_id: int):
         """Notes the caller may read, newest first, each with its corrections."""
-        _, listing = notes.list_notes(actor(), patient_id, args["q"], args["visibility"], args["page"])
+        _, listing = notes.list_notes(actor(), patient_id, args["q"], args["visibility"], args["page"],
+                                      per_page=args["limit"])
         threads = listing.threads
-        return {"items": [_thread(t) for t in threads.items], "page": threads.number,
+        body = {"items": [_thread(t) for t in threads.items], "page": threads.number,
                 "has_next": threads.has_next, "counts": listing.counts}
+        return with_next_link(threads, body)
 
     @blp.arguments(NoteIn)
     @blp.response(201, NoteOut)

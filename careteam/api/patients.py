@@ -6,6 +6,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields
 
 from careteam.api import api_blueprint
+from careteam.api.paging import ListArgs, page_of
 from careteam.api.activity import ActivityPlanOut
 from careteam.api.alerts import AlertOut
 from careteam.api.exposure import ProgressOut
@@ -63,10 +64,11 @@ class DashboardOut(Schema):
 
 @blp.route("")
 class PatientList(MethodView):
+    @blp.arguments(ListArgs, location="query")
     @blp.response(200, PatientOut(many=True))
-    def get(self):
+    def get(self, paging):
         """The patients the caller may list: their care teams' patients, or their own record."""
-        return patients.list_patients(actor())
+        return page_of(patients.list_patients(actor()), paging)
 
 
 @blp.route("/<int:patient_id>")
@@ -93,9 +95,10 @@ class Dashboard(MethodView):
 class Team(MethodView):
     admins_allowed = True  # admins manage care teams
 
+    @blp.arguments(ListArgs, location="query")
     @blp.response(200, TeamMemberOut(many=True))
-    def get(self, patient_id: int):
-        return teams.get_team(actor(), patient_id)[1]
+    def get(self, paging, patient_id: int):
+        return page_of(teams.get_team(actor(), patient_id)[1], paging)
 
     @blp.arguments(TeamMemberIn)
     @blp.response(201, TeamMemberOut)

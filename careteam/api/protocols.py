@@ -12,6 +12,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from careteam.api import api_blueprint
+from careteam.api.paging import ListArgs, page_of
 from careteam.api.schemas import InputSchema
 from careteam.domain import protocols as rules
 from careteam.domain.graded_activity import ActivityUnit
@@ -134,10 +135,11 @@ class AppliedOut(Schema):
 
 @blp.route("/protocols")
 class TemplateList(MethodView):
+    @blp.arguments(ListArgs, location="query")
     @blp.response(200, TemplateOut(many=True))
-    def get(self):
+    def get(self, paging):
         """Every template: the built-in ones first, then those clinicians saved."""
-        return protocols.list_templates(actor())
+        return page_of(protocols.list_templates(actor()), paging)
 
 
 @blp.route("/protocols/<slug>")
@@ -149,10 +151,11 @@ class TemplateItem(MethodView):
 
 @blp.route("/patients/<int:patient_id>/protocols")
 class PatientTemplates(MethodView):
+    @blp.arguments(ListArgs, location="query")
     @blp.response(200, TemplateOut(many=True))
-    def get(self, patient_id: int):
+    def get(self, paging, patient_id: int):
         """Every template, and whether the caller may apply it to this patient."""
-        return protocols.templates_for_patient(actor(), patient_id)
+        return page_of(protocols.templates_for_patient(actor(), patient_id), paging)
 
     @blp.arguments(SaveIn)
     @blp.response(201, TemplateOut)

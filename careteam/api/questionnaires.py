@@ -6,6 +6,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from careteam.api import api_blueprint
+from careteam.api.paging import ListArgs, page_of
 from careteam.api.schemas import InputSchema
 from careteam.services import questionnaires
 from careteam.services.instruments import catalogue
@@ -91,18 +92,20 @@ class QuestionnaireAssignmentOut(Schema):
 
 @blp.route("/instruments")
 class Instruments(MethodView):
+    @blp.arguments(ListArgs, location="query")
     @blp.response(200, InstrumentOut(many=True))
-    def get(self):
+    def get(self, paging):
         """Every questionnaire definition this clinic uses, with items, options and licence."""
-        return list(catalogue())
+        return page_of(list(catalogue()), paging)
 
 
 @blp.route("/patients/<int:patient_id>/questionnaire-responses")
 class Responses(MethodView):
+    @blp.arguments(ListArgs, location="query")
     @blp.response(200, QuestionnaireResponseOut(many=True))
-    def get(self, patient_id: int):
+    def get(self, paging, patient_id: int):
         """Answers item by item with their scores, newest first."""
-        return questionnaires.list_responses(actor(), patient_id)
+        return page_of(questionnaires.list_responses(actor(), patient_id), paging)
 
     @blp.arguments(QuestionnaireResponseIn)
     @blp.response(201, QuestionnaireResponseOut)
@@ -115,9 +118,10 @@ class Responses(MethodView):
 
 @blp.route("/patients/<int:patient_id>/questionnaire-assignments")
 class Assignments(MethodView):
+    @blp.arguments(ListArgs, location="query")
     @blp.response(200, QuestionnaireAssignmentOut(many=True))
-    def get(self, patient_id: int):
-        return questionnaires.list_assignments(actor(), patient_id)
+    def get(self, paging, patient_id: int):
+        return page_of(questionnaires.list_assignments(actor(), patient_id), paging)
 
     @blp.arguments(QuestionnaireAssignmentIn)
     @blp.response(201, QuestionnaireAssignmentOut)

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from careteam.api import api_blueprint
+from careteam.api.paging import ListArgs, page_of
 from careteam.api.schemas import InputSchema
 from careteam.services import questions
 from careteam.web.login import actor
@@ -13,7 +14,7 @@ from careteam.web.login import actor
 blp = api_blueprint("api_questions", __name__, "Questions for the team.")
 
 
-class QuestionQuery(InputSchema):
+class QuestionQuery(ListArgs):
     status = fields.Str(load_default="open", validate=validate.OneOf(questions.STATUSES))
 
 
@@ -50,7 +51,7 @@ class Questions(MethodView):
     @blp.response(200, QuestionOut(many=True))
     def get(self, args, patient_id: int):
         """Open questions oldest first, then answered ones (status=all), most recently answered first."""
-        return questions.list_questions(actor(), patient_id, args["status"])[1]
+        return page_of(questions.list_questions(actor(), patient_id, args["status"])[1], args)
 
     @blp.arguments(QuestionIn)
     @blp.response(201, QuestionOut)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from careteam.api.fields import bound
+from careteam.domain.limits import LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX
 from careteam.domain.policy import Role
 
 
@@ -30,6 +31,8 @@ class InputSchema(Schema):
 
 class PageArgs(InputSchema):
     page = fields.Int(load_default=1, validate=validate.Range(min=1, max=100_000))
+    limit = fields.Int(load_default=LIST_LIMIT_DEFAULT, metadata={
+        "description": f"Rows per page (default {LIST_LIMIT_DEFAULT}, at most {LIST_LIMIT_MAX})."})
 
 
 class UserOut(Schema):

@@ -23,6 +23,8 @@ ID_MIN, ID_MAX = 1, 2**31 - 1
 VERSION_MIN, VERSION_MAX = 0, 2**31 - 1
 # Page numbers of an offset listing: far beyond any record, small enough for any OFFSET.
 PAGE_MAX = 100_000
+# Rows in one page of an API list: enough for a screen, small enough to bound one response.
+LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX = 50, 200
 
 # Name -> inclusive (low, high). A field named so in a form or an input schema gets this range.
 NUMBER_LIMITS: dict[str, tuple[float, float]] = {
@@ -31,6 +33,7 @@ NUMBER_LIMITS: dict[str, tuple[float, float]] = {
     "version": (VERSION_MIN, VERSION_MAX),
     "based_on_version": (VERSION_MIN, VERSION_MAX),
     "page": (1, PAGE_MAX),
+    "limit": (1, LIST_LIMIT_MAX),
     # functional goals (PSFS), check-in scales
     "score": (SCORE_MIN, SCORE_MAX),
     "baseline_score": (SCORE_MIN, SCORE_MAX),

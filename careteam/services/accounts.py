@@ -75,7 +75,8 @@ def create_account(admin: User, email: str, name: str, role: str) -> User:
     return user
 
 
-def list_accounts(admin: User, *, query: str = "", role: str = "", page: int = 1) -> Page[User]:
+def list_accounts(admin: User, *, query: str = "", role: str = "", page: int = 1,
+                  per_page: int = PER_PAGE) -> Page[User]:
     require_admin(admin, "list", "user")
     stmt = select(User).order_by(User.role, User.name, User.id)
     if role:
@@ -83,7 +84,7 @@ def list_accounts(admin: User, *, query: str = "", role: str = "", page: int = 1
     if query.strip():
         like = f"%{query.strip().lower()}%"
         stmt = stmt.where(or_(User.email.ilike(like), User.name.ilike(like)))
-    return paginate(stmt, page, PER_PAGE)
+    return paginate(stmt, page, per_page)
 
 
 def get_account(admin: User, user_id: int) -> tuple[User, Patient | None]:

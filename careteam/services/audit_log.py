@@ -35,11 +35,11 @@ class AuditFilter:
     until: date | None = None
 
 
-def _rows(stmt, page: int) -> Page[AuditRow]:
+def _rows(stmt, page: int, per_page: int = PER_PAGE) -> Page[AuditRow]:
     page = page_number(page)
-    result = db.session.execute(stmt.limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).all()
-    items = [AuditRow(event, name, email) for event, name, email in result[:PER_PAGE]]
-    return Page(items, page, PER_PAGE, len(result) > PER_PAGE)
+    result = db.session.execute(stmt.limit(per_page + 1).offset((page - 1) * per_page)).all()
+    items = [AuditRow(event, name, email) for event, name, email in result[:per_page]]
+    return Page(items, page, per_page, len(result) > per_page)
 
 
 def _with_user():
@@ -64,7 +64,7 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.utc)
 
 
-def search(admin: User, filters: AuditFilter, page: int = 1) -> Page[AuditRow]:
+def search(admin: User, filters: AuditFilter, page: int = 1, per_page: int = PER_PAGE) -> Page[AuditRow]:
     require_admin(admin, "read", "audit_log")
     stmt, actor = _with_user()
     if filters.user_email:
@@ -79,7 +79,7 @@ def search(admin: User, filters: AuditFilter, page: int = 1) -> Page[AuditRow]:
         stmt = stmt.where(AuditEvent.occurred_at >= _day_start(filters.since))
     if filters.until:
         stmt = stmt.where(AuditEvent.occurred_at < _day_start(filters.until + timedelta(days=1)))
-    return _rows(stmt, page)
+    return _rows(stmt, page, per_page)
 
 
 def known_actions(admin: User) -> list[str]:

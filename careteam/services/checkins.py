@@ -498,13 +498,16 @@ def _history(patient_id: int, from_: date | None, to: date | None):
 
 
 def list_checkins(actor: User, patient_id: int, *, limit: int | None = None, from_: date | None = None,
-                  to: date | None = None) -> list[WeeklyCheckin]:
-    """The patient's check-ins, newest week first: those whose week overlaps from_..to, at most `limit`."""
+                  to: date | None = None, offset: int = 0) -> list[WeeklyCheckin]:
+    """The patient's check-ins, newest week first: those whose week overlaps from_..to, at most
+    `limit` after skipping `offset`."""
     patient = authorize(actor, patient_id, Part.CHECKINS, Action.READ, object_type=OBJECT_TYPE)
     _audit_read(actor, patient.id)
     stmt = _history(patient.id, from_, to)
     if limit is not None:
         stmt = stmt.limit(limit)
+    if offset:
+        stmt = stmt.offset(offset)
     return list(db.session.scalars(stmt))
 
 

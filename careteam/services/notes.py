@@ -215,7 +215,7 @@ def _audit_read(actor: User, patient_id: int, object_id: int | None = None, deta
 
 
 def list_notes(actor: User, patient_id: int, q: str | None = None, visibility: str | None = None,
-               page: int = 1) -> tuple[Patient, NoteListing]:
+               page: int = 1, per_page: int = PER_PAGE) -> tuple[Patient, NoteListing]:
     """Newest notes first with their addenda, and how many notes of each readable visibility exist."""
     patient, readable = _authorize_reader(actor, patient_id)
     shown = _checked_filter(visibility, readable)
@@ -225,8 +225,8 @@ def list_notes(actor: User, patient_id: int, q: str | None = None, visibility: s
     counts = _counts(patient.id, readable)
     _audit_read(actor, patient.id)
     page = page_number(page)
-    rows = list(db.session.scalars(stmt.limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)))
-    threads = Page(_threads(rows[:PER_PAGE], shown), page, PER_PAGE, len(rows) > PER_PAGE)
+    rows = list(db.session.scalars(stmt.limit(per_page + 1).offset((page - 1) * per_page)))
+    threads = Page(_threads(rows[:per_page], shown), page, per_page, len(rows) > per_page)
     return patient, NoteListing(threads, counts)
 
 
