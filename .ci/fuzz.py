@@ -33,6 +33,8 @@ ADMIN = "admin@example.org"
 # Revoking the token in use would end the run's authentication; it has its own tests.
 REVOKE_OWN_TOKEN = "^/api/v1/me/tokens/"
 ADMIN_PATHS = "^/api/v1/admin/"
+# Resetting the admin's own second factor ends the admin's tokens (tested on its own).
+OWN_SECOND_FACTOR = "^/api/v1/admin/accounts/\\{user_id\\}/reset-two-factor$"
 
 
 def free_port() -> int:
@@ -77,13 +79,17 @@ def schemathesis(base: str, token: str, report: Path, seed: str, examples: str, 
     args = [str(BIN / "schemathesis"), "--config-file", str(CONFIG), "run", f"{base}/api/v1/openapi.json",
             "--checks", "all", "--seed", seed, "--max-examples", examples, "--max-time", max_time,
             "--workers", "1", "--no-shrink",
+            # Dates are written as a pattern besides their format: for a few operations hypothesis
+            # then discards many drawn values. That is the generator's limit, not the API's.
+            "--suppress-health-check", "filter_too_much",
             "-H", f"Authorization: Bearer {token}", "--report", "ndjson", "--report-ndjson-path", str(report),
             "--request-timeout", "30"]
     # One worker: hypothesis parses lambda sources with ast, which is not thread-safe on 3.11.
-    for pattern in exclude:
-        args += ["--exclude-path-regex", pattern]
-    for pattern in include:
-        args += ["--include-path-regex", pattern]
+    # schemathesis keeps only the last of a repeated filter option: one alternation each.
+    if exclude:
+        args += ["--exclude-path-regex", "|".join(f"(?:{pattern})" for pattern in exclude)]
+    if include:
+        args += ["--include-path-regex", "|".join(f"(?:{pattern})" for pattern in include)]
     return subprocess.run(args, cwd=ROOT).returncode
 
 
@@ -135,7 +141,7 @@ def run_database(kind: str, work: Path, seed: str, examples: str, max_time: str)
         wait_until_up(base, server)
         runs = [("patient", [REVOKE_OWN_TOKEN, ADMIN_PATHS], []),
                 ("clinician", [REVOKE_OWN_TOKEN, ADMIN_PATHS], []),
-                ("admin", [REVOKE_OWN_TOKEN], [ADMIN_PATHS])]
+                ("admin", [REVOKE_OWN_TOKEN, OWN_SECOND_FACTOR], [ADMIN_PATHS])]
         for who, exclude, include in runs:
             report = work / f"{kind}-{who}.ndjson"
             print(f"== schemathesis on {kind} as {who} ==", flush=True)
