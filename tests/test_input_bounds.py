@@ -122,3 +122,18 @@ def test_exposure_scales_are_bounded_in_the_api(clinic, api, field, value):
     body = {"description": "Bend to pick up a pen", "fear_rating": 50, "expectancy": 60, field: value}
     response = api.psych.post(f"/api/v1/patients/{clinic.record_a.id}/exposure-items", json=body)
     assert response.status_code == 422 and field in response.get_json()["errors"]
+
+
+@pytest.mark.parametrize("value", [0, 1, "true", "false", None])
+def test_a_boolean_in_a_body_is_json_true_or_false_only(api, clinic, app, value):
+    """The fuzzer found 0 accepted as false: 0 == False, so a set of {False} let it through."""
+    item = api.psych.post(f"/api/v1/patients/{clinic.record_a.id}/exposure-items", json={
+        "description": "Carry the shopping", "fear_rating": 60, "predicted_consequence": "My back gives way",
+        "expectancy": 70})
+    assert item.status_code == 201, item.get_json()
+    response = api.patient_a.post(
+        f"/api/v1/patients/{clinic.record_a.id}/exposure-items/{item.get_json()['id']}/attempts",
+        json={"attempted_on": "2026-11-30", "expectancy_before": 60, "expectancy_after": 30,
+              "feared_outcome_occurred": value})
+    assert response.status_code == 422
+    assert "feared_outcome_occurred" in response.get_json()["errors"]

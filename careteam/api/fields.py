@@ -122,6 +122,18 @@ def _has_range(field: fields.Field) -> bool:
     return any(isinstance(v, validate.Range) for v in field.validators)
 
 
+def _json_booleans_only(field: fields.Boolean) -> None:
+    """0 and 1 equal False and True, so they pass a set of {False} and {True}: check the type."""
+    deserialize = field._deserialize
+
+    def strict(value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise field.make_error("invalid")
+        return deserialize(value, attr, data, **kwargs)
+
+    field._deserialize = strict
+
+
 def bound(name: str, field: fields.Field) -> None:
     """Attach the domain bounds for a field called `name` (a list's items take its name)."""
     if isinstance(field, fields.List):
@@ -133,7 +145,8 @@ def bound(name: str, field: fields.Field) -> None:
                 field.validators.append(validate.Length(min=1))  # required text is never empty
             field.validators.append(Text(nonblank=_required_text(field)))
     elif isinstance(field, fields.Boolean):
-        field.truthy, field.falsy = {True}, {False}  # JSON true/false only, not "yes" or 1
+        field.truthy, field.falsy = {True}, {False}  # JSON true/false only, not "yes"
+        _json_booleans_only(field)
     elif isinstance(field, fields.Integer) and limits.is_id_name(name) and not isinstance(field, Id):
         field.validators.append(validate.Range(limits.ID_MIN, limits.ID_MAX, error=ID_MESSAGE))
     elif isinstance(field, fields.Number) and name in limits.NUMBER_LIMITS and not _has_range(field):
