@@ -163,7 +163,7 @@ def run_database(kind: str, work: Path, seed: str, examples: str, max_time: str)
 def main() -> int:
     seed = os.environ.get("FUZZ_SEED", "15")
     examples = os.environ.get("FUZZ_MAX_EXAMPLES", "25")
-    max_time = os.environ.get("FUZZ_MAX_TIME", "100")
+    max_time = os.environ.get("FUZZ_MAX_TIME", "75")
     databases = os.environ.get("FUZZ_DATABASES", "sqlite,postgresql").split(",")
     results = []
     with tempfile.TemporaryDirectory(prefix="careteam-fuzz-") as tmp:

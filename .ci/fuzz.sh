@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-.venv/bin/python}"
-exec timeout "${FUZZ_TOTAL_SECONDS:-840}" "$PYTHON" .ci/fuzz.py
+exec timeout "${FUZZ_TOTAL_SECONDS:-1080}" "$PYTHON" .ci/fuzz.py

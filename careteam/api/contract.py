@@ -47,11 +47,17 @@ RESPONSES = {
 }
 
 
+# Sent by gunicorn itself, before the app sees the request, so as its own HTML page.
+SERVER_RESPONSES = {
+    "414": "The URL is longer than the server reads (gunicorn's `limit_request_line`).",
+}
+
+
 def _statuses(path: str, method: str, operation: dict, path_level: dict) -> set[str]:
     has_path_ids = bool(path_level.get("parameters")) or any(p.get("in") == "path" for p in operation.get("parameters", []))
     has_query = any(p.get("in") == "query" for p in operation.get("parameters", []))
     has_body = "requestBody" in operation
-    statuses = {"401", "429", "503"}
+    statuses = {"401", "414", "429", "503"}
     if not path.startswith("/api/v1/me"):
         statuses.add("403")
     if has_path_ids or has_body:
@@ -93,6 +99,8 @@ def document_responses(api: Api) -> None:
             "description": description,
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
         })
+    for status, description in SERVER_RESPONSES.items():
+        spec.components.response(f"E{status}", {"description": description})
     for path, path_level in spec._paths.items():  # apispec keeps the paths here until to_dict()
         for method, operation in path_level.items():
             if method not in METHODS:
