@@ -13,6 +13,7 @@ from careteam.models import AuditEvent, Note, RecordEvent, utcnow
 from careteam.services import notes
 from careteam.services.errors import Forbidden, InvalidInput, NotFound
 from tests.support.notes import add_note
+from tests.support.pages import without_request_id
 
 VISIBILITIES = ("team_and_patient", "clinicians", "psychologists")
 TEAM = ("patient_a", "physician", "physio", "psych")
@@ -48,12 +49,6 @@ def notes_url(clinic, suffix: str = "") -> str:
 
 def page_url(clinic, suffix: str = "") -> str:
     return f"/patients/{clinic.record_a.id}/notes{suffix}"
-
-
-def without_request_id(response) -> bytes:
-    """The page without what differs per request: its id and the CSRF token (time-stamped to the second)."""
-    page = response.data.replace(response.headers["X-Request-ID"].encode(), b"")
-    return re.sub(rb'name="csrf-token" content="[^"]*"', b"", page)
 
 
 # --- writing -----------------------------------------------------------------------------------
