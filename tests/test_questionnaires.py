@@ -248,3 +248,18 @@ def test_summary_page_and_pdf_document_show_measures_after_the_goals(api, clinic
 
         html = document_html(build_summary(db.session.get(User, clinic.physician.id), clinic.record_a.id))
     assert "Measures" in html and "PHQ-9 over time" in html and "moderate" in html
+
+
+def test_dashboard_json_carries_measures_and_due_questionnaires(api, clinic):
+    assign(api, clinic, instrument="gad7")
+    url = f"/api/v1/patients/{clinic.record_a.id}/dashboard"
+    due = api.patient_a.get(url).get_json()["due_questionnaires"]
+    assert [(d["instrument"], d["state"]) for d in due] == [("gad7", "due")]
+    api.patient_a.post(responses_url(clinic), json={"instrument": "gad7", "answers": [
+        {"linkId": str(i), "value": v} for i, v in enumerate([2, 1, 2, 1, 0, 1, 0], start=1)]})
+    for who in ("patient_a", "physician", "physio", "psych"):
+        body = getattr(api, who).get(url).get_json()
+        gad = next(m for m in body["measures"] if m["instrument"] == "gad7")
+        assert (gad["latest"]["score"], gad["latest"]["band"]) == (7, "mild"), who
+        assert body["due_questionnaires"] == [], who
+    assert api.outside_physician.get(url).status_code == 404

@@ -14,6 +14,7 @@ from careteam.api.flare import FlarePlanOut
 from careteam.api.goals import GoalOut
 from careteam.api.interventions import LedgerRowOut
 from careteam.api.notes import NoteThreadOut
+from careteam.api.questionnaires import MeasureOut, QuestionnaireAssignmentOut
 from careteam.api.questions import QuestionOut
 from careteam.api.schemas import Extended, InputSchema, PatientOut, PatientOverviewOut, TeamMemberOut, WeekPointOut
 from careteam.api.summary import ProgrammeItemOut
@@ -45,6 +46,10 @@ class DashboardOut(Schema):
     patient = fields.Nested(PatientOut)
     team = fields.List(fields.Nested(TeamMemberOut))
     goals = fields.List(fields.Nested(GoalOut))
+    measures = fields.List(fields.Nested(MeasureOut), metadata={
+        "description": "Questionnaire scores per instrument (PEG from the check-ins, PSFS from the goals), after the goals."})
+    due_questionnaires = fields.List(fields.Nested(QuestionnaireAssignmentOut), metadata={
+        "description": "Questionnaires the patient is asked to answer now (due or overdue), one per instrument."})
     weeks = fields.List(fields.Nested(WeekPointOut), metadata={"description": "The last 12 ISO weeks, oldest first; "
                                                                               "weeks without a check-in have nulls."})
     ledger = fields.List(fields.Nested(LedgerRowOut), metadata={"description": "Harmful first, then what helps."})

@@ -12,6 +12,8 @@ CHECKIN_REMINDER = "checkin_reminder"
 CHECKIN_FOLLOW_UP = "checkin_follow_up"
 NEXT_DAY_QUESTION = "next_day_question"
 APPOINTMENT_REMINDER = "appointment_reminder"
+QUESTIONNAIRE_DUE = "questionnaire_due"
+QUESTIONNAIRE_FOLLOW_UP = "questionnaire_follow_up"
 DIGEST = "digest"
 BUNDLE_READY = "bundle_ready"
 
@@ -38,6 +40,11 @@ WORDING: dict[str, Wording] = {
                                setting_label="next-day question reminders"),
     APPOINTMENT_REMINDER: Wording("You have an appointment tomorrow", "You have a new reminder in careteam:",
                                   setting_label="appointment reminders"),
+    QUESTIONNAIRE_DUE: Wording("A questionnaire is waiting for you", "You have a questionnaire to answer in careteam:",
+                               setting_label="questionnaire reminders"),
+    QUESTIONNAIRE_FOLLOW_UP: Wording("A questionnaire is still waiting for you",
+                                     "You still have a questionnaire to answer in careteam:",
+                                     setting_label="questionnaire reminders"),
     DIGEST: Wording("Your morning digest", "There are updates on your care teams in careteam:",
                     setting_label="the morning digest"),
     BUNDLE_READY: Wording("Your PDFs are ready", "The file you asked for is ready in careteam:",
@@ -49,7 +56,8 @@ SUBJECT = "careteam: you have a new notification"
 # The admin's delivery log names kinds without clinical words.
 LOG_LABELS = {RED_FLAG: "alert", ESCALATION: "alert escalation", CHECKIN_REMINDER: "check-in reminder",
               CHECKIN_FOLLOW_UP: "check-in follow-up", NEXT_DAY_QUESTION: "next-day question",
-              APPOINTMENT_REMINDER: "appointment reminder", DIGEST: "digest", BUNDLE_READY: "file ready"}
+              APPOINTMENT_REMINDER: "appointment reminder", QUESTIONNAIRE_DUE: "questionnaire reminder",
+              QUESTIONNAIRE_FOLLOW_UP: "questionnaire follow-up", DIGEST: "digest", BUNDLE_READY: "file ready"}
 
 
 def wording(kind: str) -> Wording:

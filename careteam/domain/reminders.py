@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 WINDOW = timedelta(hours=6)
 FOLLOW_UP_AFTER_DAYS = 2
+QUESTIONNAIRE_FOLLOW_UP_AFTER_DAYS = 3
 APPOINTMENT_REMINDER_AT = time(18, 0)  # the evening before
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -82,3 +83,14 @@ def appointment_reminder_due(now: datetime, zone: ZoneInfo, starts_at: datetime)
     """The evening before the appointment's local day."""
     day_before = starts_at.astimezone(zone).date() - timedelta(days=1)
     return is_due(at_local(day_before, APPOINTMENT_REMINDER_AT, zone), now) and now < starts_at
+
+
+def due_questionnaire_reminders(now: datetime, zone: ZoneInfo, at: time, occurrence: date) -> list[str]:
+    """On the day a questionnaire falls due, at the person's check-in time, and once more three
+    days later. The caller passes the occurrence still unanswered and skips answered ones."""
+    due = []
+    if is_due(at_local(occurrence, at, zone), now):
+        due.append("questionnaire_due")
+    if is_due(at_local(occurrence + timedelta(days=QUESTIONNAIRE_FOLLOW_UP_AFTER_DAYS), at, zone), now):
+        due.append("questionnaire_follow_up")
+    return due

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from careteam.extensions import db
@@ -69,6 +69,7 @@ class ReminderSettings(db.Model):
     next_day_enabled: Mapped[bool] = mapped_column(default=True)
     next_day_time: Mapped[str] = mapped_column(String(5), default="08:00")
     appointment_enabled: Mapped[bool] = mapped_column(default=True)
+    questionnaire_enabled: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     digest_enabled: Mapped[bool] = mapped_column(default=False)
     digest_time: Mapped[str] = mapped_column(String(5), default="07:00")
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

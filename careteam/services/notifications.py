@@ -71,15 +71,17 @@ class SettingsValues:
     appointment_enabled: bool
     digest_enabled: bool
     digest_time: str
+    questionnaire_enabled: bool = True
 
 
 def settings_for(actor: User) -> SettingsValues:
     row = db.session.get(ReminderSettings, actor.id) or ReminderSettings(
         checkin_enabled=True, checkin_weekday=6, checkin_time="18:00", next_day_enabled=True,
-        next_day_time="08:00", appointment_enabled=True, digest_enabled=False, digest_time="07:00")
+        next_day_time="08:00", appointment_enabled=True, digest_enabled=False, digest_time="07:00",
+        questionnaire_enabled=True)
     return SettingsValues(actor.timezone or "", row.checkin_enabled, row.checkin_weekday, row.checkin_time,
                           row.next_day_enabled, row.next_day_time, row.appointment_enabled, row.digest_enabled,
-                          row.digest_time)
+                          row.digest_time, row.questionnaire_enabled)
 
 
 def save_settings(actor: User, values: SettingsValues) -> None:
@@ -97,7 +99,7 @@ def save_settings(actor: User, values: SettingsValues) -> None:
     user.timezone = values.timezone or None
     row = db.session.get(ReminderSettings, actor.id) or ReminderSettings(user_id=actor.id)
     for name in ("checkin_enabled", "checkin_weekday", "checkin_time", "next_day_enabled", "next_day_time",
-                 "appointment_enabled", "digest_enabled", "digest_time"):
+                 "appointment_enabled", "digest_enabled", "digest_time", "questionnaire_enabled"):
         setattr(row, name, getattr(values, name))
     if not actor.is_clinician:
         row.digest_enabled = False  # the digest is for clinicians
@@ -105,6 +107,7 @@ def save_settings(actor: User, values: SettingsValues) -> None:
     # Switching a kind on in the settings takes back an earlier one-click unsubscribe of it.
     on = {"checkin_reminder": values.checkin_enabled, "checkin_follow_up": values.checkin_enabled,
           "next_day_question": values.next_day_enabled, "appointment_reminder": values.appointment_enabled,
+          "questionnaire_due": values.questionnaire_enabled, "questionnaire_follow_up": values.questionnaire_enabled,
           "digest": values.digest_enabled}
     db.session.execute(EmailOptOut.__table__.delete().where(
         EmailOptOut.user_id == actor.id, EmailOptOut.kind.in_([k for k, enabled in on.items() if enabled])))

@@ -10,10 +10,14 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select
 
+from sqlalchemy import func
+
 from careteam.domain import notifications as kinds
 from careteam.domain import reminders as rules
+from careteam.domain import scoring
 from careteam.extensions import db
-from careteam.models import ActivityLog, Appointment, ExerciseSession, GradedActivityPlan, Patient, ReminderSettings, User, WeeklyCheckin
+from careteam.models import (ActivityLog, Appointment, ExerciseSession, GradedActivityPlan, Patient,
+                             QuestionnaireAssignment, QuestionnaireResponse, ReminderSettings, User, WeeklyCheckin)
 from careteam.services import outbox
 
 
@@ -50,7 +54,8 @@ def _patients() -> list[Person]:
 def add_due(now: datetime) -> int:
     """Add every reminder due now; returns how many were added (or found added by another worker)."""
     people = _patients()
-    added = _checkin_reminders(people, now) + _next_day_questions(people, now) + _appointment_reminders(people, now)
+    added = (_checkin_reminders(people, now) + _next_day_questions(people, now) + _appointment_reminders(people, now)
+             + _questionnaire_reminders(people, now))
     db.session.commit()
     return added
 
@@ -119,4 +124,34 @@ def _appointment_reminders(people: list[Person], now: datetime) -> int:
             outbox.notify(person.user_id, kinds.APPOINTMENT_REMINDER, f"/patients/{patient_id}/appointments",
                           dedupe_key=f"{kinds.APPOINTMENT_REMINDER}:{person.user_id}:{appointment_id}")
             added += 1
+    return added
+
+
+def _questionnaire_reminders(people: list[Person], now: datetime) -> int:
+    """Due questionnaires the patient has not answered since they fell due. The link opens her
+    home page, which lists them: an instrument's name in a URL would say too much in a mailbox."""
+    by_patient = {p.patient_id: p for p in people if p.on("questionnaire_enabled")}
+    if not by_patient:
+        return 0
+    ids = list(by_patient)
+    last = {(p, i): d for p, i, d in db.session.execute(
+        select(QuestionnaireResponse.patient_id, QuestionnaireResponse.instrument_id,
+               func.max(QuestionnaireResponse.answered_on))
+        .where(QuestionnaireResponse.patient_id.in_(ids))
+        .group_by(QuestionnaireResponse.patient_id, QuestionnaireResponse.instrument_id))}
+    added = 0
+    for assignment in db.session.scalars(select(QuestionnaireAssignment).where(QuestionnaireAssignment.patient_id.in_(ids))):
+        person = by_patient[assignment.patient_id]
+        local_today = now.astimezone(person.zone).date()
+        # The follow-up is three days after the due date, so look back that far for the occurrence.
+        for day in {local_today, local_today - timedelta(days=rules.QUESTIONNAIRE_FOLLOW_UP_AFTER_DAYS)}:
+            occurrence = scoring.occurrence_on(day, assignment.starts_on, assignment.every_weeks)
+            answered_on = last.get((assignment.patient_id, assignment.instrument_id))
+            if (occurrence is None or (answered_on is not None and answered_on >= occurrence)
+                    or (assignment.ended_on is not None and local_today >= assignment.ended_on)):
+                continue
+            for kind in rules.due_questionnaire_reminders(now, person.zone, person.at("checkin_time", "18:00"), occurrence):
+                outbox.notify(person.user_id, kind, "/my-record",
+                              dedupe_key=f"{kind}:{person.user_id}:{assignment.id}:{occurrence.isoformat()}")
+                added += 1
     return added

@@ -12,6 +12,7 @@ from careteam.domain.reminders import (
     appointment_reminder_due,
     at_local,
     due_checkin_reminders,
+    due_questionnaire_reminders,
     next_day_question_due,
     parse_time,
     valid_zone,
@@ -112,3 +113,20 @@ def test_parse_time(text, expected):
                                                 ("", False), ("../etc/passwd", False)])
 def test_valid_zone(name, expected):
     assert valid_zone(name) is expected
+
+
+@pytest.mark.parametrize(
+    ("now", "occurrence", "expected"),
+    [
+        (utc(2026, 1, 14, 16, 59), date(2026, 1, 14), []),  # 17:59 in Berlin: not yet
+        (utc(2026, 1, 14, 17), date(2026, 1, 14), ["questionnaire_due"]),  # 18:00 on the day it falls due
+        (utc(2026, 1, 14, 22, 59), date(2026, 1, 14), ["questionnaire_due"]),  # within the window
+        (utc(2026, 1, 14, 23), date(2026, 1, 14), []),  # six hours later: the window is over
+        (utc(2026, 1, 16, 17), date(2026, 1, 14), []),  # two days later: nothing
+        (utc(2026, 1, 17, 17), date(2026, 1, 14), ["questionnaire_follow_up"]),  # three days later
+        (utc(2026, 3, 29, 16), date(2026, 3, 29), ["questionnaire_due"]),  # 18:00 CEST on the change day
+        (utc(2026, 1, 13, 17), date(2026, 1, 14), []),  # the day before
+    ],
+)
+def test_questionnaire_reminder_on_the_due_day_and_three_days_later(now, occurrence, expected):
+    assert due_questionnaire_reminders(now, BERLIN, time(18), occurrence) == expected

@@ -18,5 +18,7 @@ class NotificationSettingsForm(Form):
     next_day_enabled = BooleanField("The morning after a logged session, ask me \"Back to your usual within 24 hours?\"")
     next_day_time = StringField("Morning time", validators=[Length(max=5)], description="24-hour, e.g. 08:00")
     appointment_enabled = BooleanField("Remind me of an appointment the evening before")
+    questionnaire_enabled = BooleanField("Remind me when a questionnaire from my care team is due "
+                                         "(at my check-in time, and once more three days later)")
     digest_enabled = BooleanField("Send me a morning digest: counts of what is new on my patients' records")
     digest_time = StringField("Digest time", validators=[Length(max=5)], description="24-hour, e.g. 07:00")
