@@ -10,7 +10,7 @@ import time_machine
 from sqlalchemy import select
 
 from careteam.extensions import db
-from careteam.models import Notification, QuestionnaireAssignment, QuestionnaireResponse, ReminderSettings
+from careteam.models import EmailOptOut, Notification, QuestionnaireAssignment, QuestionnaireResponse, ReminderSettings
 from careteam.services import outbox, reminders
 
 WEDNESDAY = date(2026, 3, 11)
@@ -87,3 +87,19 @@ def test_the_email_names_no_questionnaire_and_can_be_switched_off(app, clinic):
                 assert word not in text, (kind, word)
             assert "questionnaire" in text and "/my-record" in text
             assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_the_patient_switches_them_in_her_settings_page(app, clinic, login_as):
+    client = login_as(clinic.patient_a)
+    assert "Remind me when a questionnaire from my care team is due" in client.get("/account/notifications").get_data(as_text=True)
+    base = {"checkin_weekday": "6", "checkin_time": "18:00", "next_day_time": "08:00", "digest_time": "07:00"}
+    assert client.post("/account/notifications", data=base).status_code == 302
+    with app.app_context():
+        assert db.session.get(ReminderSettings, clinic.patient_a.id).questionnaire_enabled is False
+        outbox.unsubscribe(clinic.patient_a.id, "questionnaire_due")
+        db.session.commit()
+    assert client.post("/account/notifications", data={**base, "questionnaire_enabled": "y"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(ReminderSettings, clinic.patient_a.id).questionnaire_enabled is True
+
+        assert db.session.scalars(select(EmailOptOut.kind).where(EmailOptOut.user_id == clinic.patient_a.id)).all() == []
