@@ -45,7 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     with app.app_context():
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
-                sqlite.configure(engine)
+                sqlite.configure(engine, app.config["CARETEAM_SQLITE_BUSY_TIMEOUT_SECONDS"])
             check_idle_connections(engine, app.config["CARETEAM_DB_PING_AFTER_IDLE_SECONDS"])
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)

@@ -54,6 +54,9 @@ def load_config(instance_path: str) -> dict:
         # the pool longer than PING_AFTER_IDLE seconds is checked before use (not on every request).
         "CARETEAM_DB_CONNECT_TIMEOUT_SECONDS": _int("CARETEAM_DB_CONNECT_TIMEOUT_SECONDS", 5),
         "CARETEAM_DB_STATEMENT_TIMEOUT_SECONDS": _int("CARETEAM_DB_STATEMENT_TIMEOUT_SECONDS", 10),
+        # SQLite: how long a transaction waits for the single write lock before the request gets a
+        # 503. The worker's short transactions and a busy machine can hold it for seconds.
+        "CARETEAM_SQLITE_BUSY_TIMEOUT_SECONDS": _int("CARETEAM_SQLITE_BUSY_TIMEOUT_SECONDS", 10),
         "CARETEAM_DB_POOL_RECYCLE_SECONDS": _int("CARETEAM_DB_POOL_RECYCLE_SECONDS", 1800),
         "CARETEAM_DB_PING_AFTER_IDLE_SECONDS": _int("CARETEAM_DB_PING_AFTER_IDLE_SECONDS", 60),
         "CARETEAM_CLINIC_NAME": os.environ.get("CARETEAM_CLINIC_NAME", "careteam demo clinic"),

@@ -18,13 +18,15 @@ from flask import g, has_request_context, request
 from sqlalchemy import event
 
 
-def configure(engine) -> None:
+def configure(engine, busy_timeout_seconds: int = 10) -> None:
+    busy_timeout_ms = max(0, int(busy_timeout_seconds * 1000))
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()

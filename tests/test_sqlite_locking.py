@@ -158,3 +158,11 @@ def test_no_get_writes_after_reading_without_the_lock(own_app):
         event.remove(engine, "before_cursor_execute", probe)
     assert not violations, violations
     assert any(t["deferred"] and t["read"] for t in transactions), "no GET read without the lock"
+
+
+def test_the_write_lock_wait_is_a_setting(tmp_path):
+    app = create_app({**make_config(f"sqlite:///{tmp_path / 'busy.sqlite'}"), "CARETEAM_SQLITE_BUSY_TIMEOUT_SECONDS": 3})
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 3000
+        db.session.rollback()
+        db.engine.dispose()
