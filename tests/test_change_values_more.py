@@ -172,3 +172,28 @@ def test_the_dashboard_page_shows_yes_and_no_for_a_change_of_state(app, api, cli
                            json={"answer": "Yes."}).status_code == 200
     page = login_as(clinic.patient_a).get(f"/patients/{clinic.record_a.id}").get_data(as_text=True)
     assert "<dt>answered</dt><dd>no → yes</dd>" in page
+
+
+def test_a_reorder_and_an_automatic_mastery_keep_before_and_after(app, api, clinic):
+    with app.app_context():
+        first = add_item(clinic.record_a.id, clinic.psych, 30, description="Carry the shopping")
+        second = add_item(clinic.record_a.id, clinic.psych, 60, description="Lift a box")
+    base = f"/api/v1/patients/{clinic.record_a.id}"
+    assert api.psych.put(f"{base}/exposure-order", json={"item_ids": [second, first]}).status_code == 200
+    order = last_change(app, clinic, "exposure_hierarchy").changes
+    assert order == {"order": [[first, second], [second, first]]}
+    for who in READERS:
+        assert order in timeline_changes(api, clinic, who)
+
+    attempt = {"attempted_on": (clock.today() - timedelta(days=1)).isoformat(), "expectancy_before": 40,
+               "feared_outcome_occurred": False, "expectancy_after": 10}
+    for _ in range(2):  # two attempts in a row at or below the threshold: mastered without a clinician
+        response = api.patient_a.post(f"{base}/exposure-items/{first}/attempts", json=attempt)
+        assert response.status_code == 201, response.get_json()
+    mastered = last_change(app, clinic, "exposure_item").changes
+    assert mastered["mastered"] == [False, True] and mastered["mastered_at"][0] is None
+    assert mastered in timeline_changes(api, clinic, "physio")
+    response = api.patient_a.post(f"{base}/exposure-items/{first}/attempts", json={**attempt, "expectancy_after": 70})
+    assert response.status_code == 201
+    lifted = last_change(app, clinic, "exposure_item").changes
+    assert lifted["mastered"] == [True, False] and lifted["mastered_at"][1] is None

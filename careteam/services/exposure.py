@@ -245,6 +245,7 @@ def edit_item(actor: User, patient_id: int, item_id: int, *, version: int, reaso
 
 
 def _set_order(actor: User, patient_id: int, ordered: list[ExposureItem]) -> None:
+    order_before = [item.id for item in sorted(ordered, key=lambda i: (i.position or 0, i.id))]
     changed = False
     for position, item in enumerate(ordered, start=1):
         if item.position != position:
@@ -255,7 +256,8 @@ def _set_order(actor: User, patient_id: int, ordered: list[ExposureItem]) -> Non
     audit.record("update", actor=actor, patient_id=patient_id, object_type="exposure_hierarchy")
     timeline.record_change(actor, patient_id, Part.EXPOSURE, "exposure_hierarchy", None,
                            "Exposure hierarchy reordered: " + " → ".join(_short(i) for i in ordered[:5])
-                           + (" …" if len(ordered) > 5 else ""))
+                           + (" …" if len(ordered) > 5 else ""),
+                           changes={"order": (order_before, [item.id for item in ordered])})
     try:
         db.session.commit()
     except StaleDataError:
@@ -323,11 +325,14 @@ def log_attempt(actor: User, patient_id: int, item_id: int, *, attempted_on: dat
                  object_id=attempt.id)
     timeline.record_change(actor, patient.id, Part.EXPOSURE, "exposure_attempt", attempt.id,
                            f"Exposure attempt at {_short(item)}: expectancy {expectancy_before} → {expectancy_after}")
+    mastered_at_before = item.mastered_at
     changed = _apply_mastery(item, item.attempts)
     if changed is not None:
         summary = (f"Mastered: {_short(item)} ({item.mastery_reason})" if changed
                    else f"Back in practice: {_short(item)} (expectancy above {threshold()} again)")
-        timeline.record_change(actor, patient.id, Part.EXPOSURE, "exposure_item", item.id, summary)
+        timeline.record_change(actor, patient.id, Part.EXPOSURE, "exposure_item", item.id, summary,
+                               changes={"mastered": (not changed, changed),
+                                        "mastered_at": (mastered_at_before, item.mastered_at)})
     _commit_or_conflict(item.id)
     return attempt
 
