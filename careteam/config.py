@@ -125,6 +125,10 @@ def load_config(instance_path: str) -> dict:
         "CARETEAM_MASTERY_THRESHOLD": _int("CARETEAM_MASTERY_THRESHOLD", 20),
         # Break-glass: how long a clinician outside the care team may read a record in an emergency.
         "CARETEAM_BREAK_GLASS_MINUTES": _int("CARETEAM_BREAK_GLASS_MINUTES", 60),
+        # Emergency-access requests that name no record (a wrong number or e-mail) per account:
+        # the form must not become a way to probe which addresses are patients here.
+        "CARETEAM_BREAK_GLASS_LIMIT_PER_ACCOUNT": os.environ.get(
+            "CARETEAM_BREAK_GLASS_LIMIT_PER_ACCOUNT", "5 per 10 minutes;20 per day"),
         # Outgoing mail for set-password links; without a host the link is shown to the admin only.
         "CARETEAM_SMTP_HOST": os.environ.get("CARETEAM_SMTP_HOST", ""),
         "CARETEAM_SMTP_PORT": _int("CARETEAM_SMTP_PORT", 587),

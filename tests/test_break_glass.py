@@ -55,6 +55,17 @@ def test_an_unknown_record_is_refused_with_one_message_and_audited(app, clinic, 
     assert denied == 4
 
 
+def test_probing_for_records_is_limited_per_account(app, clinic, outside, login_as):
+    for n in range(5):
+        assert open_emergency(outside, f"nobody{n}@test.example.org").status_code == 422
+    refused = open_emergency(outside, clinic.record_a.id)
+    assert refused.status_code == 429
+    assert "Too many" in refused.get_data(as_text=True)
+    assert grants(app) == []
+    other = login_as(clinic.outside_psych)  # the limit is the account's, not the address's
+    assert open_emergency(other, clinic.record_a.id).status_code == 302
+
+
 @pytest.mark.parametrize("who", ["patient_b", "admin"])
 def test_patients_and_admins_cannot_break_glass(app, clinic, login_as, who):
     client = login_as(getattr(clinic, who))

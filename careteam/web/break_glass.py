@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from careteam.domain.policy import Role
+from careteam.extensions import limiter
 from careteam.services import break_glass
 from careteam.services.errors import InvalidInput
 from careteam.web.forms import ActionForm, show_service_errors
@@ -15,8 +16,14 @@ from careteam.web.login import actor
 bp = Blueprint("break_glass", __name__)
 
 
+def _account_key() -> str:
+    return f"break-glass:{current_user.get_id().partition(':')[0] if current_user.is_authenticated else 'anon'}"
+
+
 @bp.route("/emergency-access", methods=["GET", "POST"])
 @login_required
+@limiter.limit(lambda: current_app.config["CARETEAM_BREAK_GLASS_LIMIT_PER_ACCOUNT"], key_func=_account_key,
+               methods=["POST"], deduct_when=lambda response: response.status_code == 422)
 def ask():
     break_glass.check_may_ask(actor())
     form = EmergencyAccessForm()
