@@ -37,6 +37,12 @@ NOTICES = {
     "recovery_code_used": ("A careteam recovery code was used",
                            "One of your careteam recovery codes was used to sign in. "
                            "{remaining} remain."),
+    "alert_emails_off": ("Your careteam alert e-mails were switched off",
+                         "An administrator switched off alert e-mails for your careteam account, "
+                         "following your clinic's policy. New alerts still appear under the bell "
+                         "when you sign in."),
+    "alert_emails_on": ("Your careteam alert e-mails are on again",
+                        "An administrator switched alert e-mails for your careteam account on again."),
     "token_created": ("A careteam API token was created",
                       "A personal API token was created for your careteam account."),
     "token_revoked": ("A careteam API token was revoked",

@@ -68,8 +68,8 @@ def _exists(dedupe_key: str) -> bool:
 
 
 def _may_email(recipient_id: int, kind: str) -> bool:
-    if not wording.wording(kind).unsubscribable:
-        return True
+    # For an alert the opt-out can only be an admin's (services/alert_emails): the one-click
+    # link refuses kinds that are not unsubscribable.
     return not db.session.scalar(
         select(exists().where(EmailOptOut.user_id == recipient_id, EmailOptOut.kind == kind)))
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from careteam.domain.notifications import LOG_LABELS, wording
 from careteam.extensions import csrf
-from careteam.services import clock, digest, notifications, outbox
+from careteam.services import alert_emails, clock, digest, notifications, outbox
 from careteam.services.errors import InvalidInput
 from careteam.web.forms import ActionForm, show_service_errors
 from careteam.web.forms.notifications import NotificationSettingsForm
@@ -76,7 +76,8 @@ def settings():
             flash("Notification settings saved.", "success")
             return redirect(url_for("notifications.settings"))
     status = 422 if request.method == "POST" else 200
-    return render_template("notifications/settings.html", form=form), status
+    alerts_emailed = actor().is_clinician and alert_emails.alert_emails_on(actor().id)
+    return render_template("notifications/settings.html", form=form, alerts_emailed=alerts_emailed), status
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
