@@ -127,7 +127,8 @@ def main() -> int:
     }
     print(json.dumps(result, indent=2))
     (RESULTS / f"worker-{stamp}.json").write_text(json.dumps(result, indent=2))
-    if sink.count != args.reminders:
+    # The minute's job also escalates the bench's open alerts (fill.py leaves some): more may arrive.
+    if sink.count < args.reminders:
         print(f"FAILED: {sink.count} of {args.reminders} messages arrived")
         return 1
     return 0
