@@ -4,13 +4,16 @@ and why a quota waits after "yes, back to my usual"."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from careteam.extensions import db
+from careteam.models import User
 from careteam.services import clock
 from tests.support.activity import add_session, add_started_plan
-from tests.support.exercises import add_prescription
+from tests.support.exercises import add_prescription, add_sessions
 
 STATIC = Path(__file__).resolve().parents[1] / "static" / "css"
 
@@ -78,3 +81,28 @@ def test_after_yes_the_patient_is_told_the_quota_waits_for_the_physiotherapist(a
 def test_no_waiting_note_without_a_suggested_step_up(app, clinic, login_as, walking):
     html = login_as(clinic.patient_a).get("/my-record/today").get_data(as_text=True)
     assert "Today's quota" in html and "next step up" not in html
+
+
+def test_the_overview_and_the_exercises_tab_count_the_same_4_weeks(app, clinic, login_as, monkeypatch):
+    """Sessions 4 weeks and 2 days ago fall in a 5th calendar week: neither page counts them."""
+    today = date(2026, 3, 11)  # a Wednesday: "the last 4 weeks" start on Monday 16 February
+    monkeypatch.setattr(clock, "today", lambda: today)
+    with app.app_context():
+        bridge = add_prescription(clinic.record_a.id, clinic.physio, name="Bridge", started_on=date(2026, 1, 5))
+        add_sessions(bridge, clinic.patient_a, [(date(2026, 2, 10), 3, 5, "worse"), (date(2026, 2, 12), 3, 4, "yes"),
+                                               (date(2026, 2, 17), 3, 4, "worse"), (date(2026, 3, 3), 3, 3, "yes"),
+                                               (date(2026, 3, 10), 3, 3, None)])
+    client = login_as(clinic.physio)
+    overview = client.get(f"/patients/{clinic.record_a.id}").get_data(as_text=True)
+    tab = client.get(f"/patients/{clinic.record_a.id}/exercises").get_data(as_text=True)
+    # 4 weeks × 3 a week prescribed, 3 sessions done, one answered "worse" in those weeks
+    assert "3 of 12 sessions in 4 weeks" in overview and "1 × worse next day" in overview
+    assert "Next day worse: 1×" in tab
+    with app.test_request_context():
+        from careteam.services import exercises
+        from careteam.services.record import dashboard
+        physio = db.session.get(User, clinic.physio.id)
+        on_tab = exercises.programme(physio, clinic.record_a.id).programme.items[0]
+        on_overview = dashboard(physio, clinic.record_a.id).programme.items[0]
+        assert on_tab.done_and_prescribed == on_overview.done_and_prescribed == (3, 12)
+        assert on_tab.answers == on_overview.answers
