@@ -21,7 +21,9 @@ from careteam.services.checkins.rows import (
     WeekRows,
     checkin_questions,
     find,
+    PreviousCheckin,
     flare_days_recorded,
+    previous_checkin,
     week_rows,
 )
 from careteam.services.checkins.weeks import OBJECT_TYPE, OpenWeek, WeekWindow, open_weeks, week_or_refuse, week_window
@@ -39,11 +41,19 @@ class CheckinContext:
     recorded_flare_days: int
     question: Question | None  # the newest question asked with this check-in
     open_weeks: list[OpenWeek]
+    previous: PreviousCheckin | None = None  # for "same as last week", while the week is not filled in
 
     @property
     def missed_weeks(self) -> list[OpenWeek]:
         """Earlier weeks still open and not filled in."""
         return [w for w in self.open_weeks if not w.filled and w.week_start != self.window.week_start]
+
+    @property
+    def previous_words(self) -> str:
+        """"last week", or "the week of 16 Nov" for an older check-in."""
+        if self.previous is None or self.previous.week_start == self.window.week_start - rules.WEEK:
+            return "last week"
+        return f"the week of {self.previous.week_start:%-d %b}"
 
 
 def _audit_read(actor: User, patient_id: int, object_id: int | None = None, week_start: date | None = None) -> None:
@@ -67,6 +77,7 @@ def form_context(actor: User, patient_id: int, week_start: date) -> CheckinConte
         recorded_flare_days=flare_days_recorded(patient.id, window),
         question=asked[0] if asked else None,
         open_weeks=open_weeks(patient.id),
+        previous=previous_checkin(patient.id, week_start) if checkin is None else None,
     )
 
 
@@ -134,7 +145,13 @@ class CheckinDetail:
 
     @property
     def exercise_counts(self) -> list[ExerciseRow]:
+        """Counts stored with the check-in (older check-ins and API clients)."""
         return [r for r in self.rows.exercises if r.sessions_done is not None]
+
+    @property
+    def exercises(self) -> list[ExerciseRow]:
+        """The week's exercises with the sessions done, read from the log now."""
+        return self.rows.exercises
 
     @property
     def goal_scores(self) -> list[GoalRow]:

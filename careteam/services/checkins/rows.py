@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
+from careteam.domain import checkins as rules
 from careteam.domain.vocabulary import GoalStatus
 from careteam.extensions import db
 from careteam.models import (
@@ -38,8 +39,20 @@ class InterventionRow:
 class ExerciseRow:
     prescription: ExercisePrescription
     sessions_per_week: int | None  # of the current dose
-    logged: int  # sessions the patient logged that week
-    sessions_done: int | None  # what the check-in says
+    logged: int  # sessions the patient logged that week, counted when read
+    sessions_done: int | None  # a count stored with older check-ins (the form no longer asks)
+
+    @property
+    def done(self) -> int:
+        """Sessions done that week, from the log as it is now; a stored count only for a week
+        without logged sessions (as the adherence figures count them)."""
+        if self.logged or self.sessions_done is None:
+            return self.logged
+        return self.sessions_done
+
+    @property
+    def from_checkin(self) -> bool:
+        return not self.logged and self.sessions_done is not None
 
 
 @dataclass
@@ -163,3 +176,30 @@ def checkin_questions(checkin: WeeklyCheckin | None) -> list[Question]:
         .order_by(Question.created_at.desc(), Question.id.desc())
     ))
 
+
+
+@dataclass(frozen=True)
+class PreviousCheckin:
+    """The patient's latest earlier check-in, for "same as last week" (never its red flags)."""
+
+    week_start: date
+    checkin: WeeklyCheckin
+    ratings: dict[int, tuple[int, int | None]]  # intervention id -> (rating, days used)
+    goal_scores: dict[int, int]  # goal id -> score
+
+
+def previous_checkin(patient_id: int, week_start: date) -> PreviousCheckin | None:
+    """The newest check-in before `week_start`, if recent enough to offer; three queries at most."""
+    earlier = db.session.scalar(
+        select(WeeklyCheckin)
+        .where(WeeklyCheckin.patient_id == patient_id, WeeklyCheckin.week_start < week_start,
+               WeeklyCheckin.week_start >= week_start - rules.CARRY_OVER_WEEKS * rules.WEEK)
+        .order_by(WeeklyCheckin.week_start.desc())
+        .limit(1)
+    )
+    if earlier is None or not rules.offers_carry_over(earlier.week_start, week_start):
+        return None
+    ratings = db.session.execute(select(EffectRating.intervention_id, EffectRating.rating, EffectRating.days_used)
+                                 .where(EffectRating.checkin_id == earlier.id))
+    scores = db.session.execute(select(GoalScore.goal_id, GoalScore.score).where(GoalScore.checkin_id == earlier.id))
+    return PreviousCheckin(earlier.week_start, earlier, {i: (r, d) for i, r, d in ratings}, dict(scores.all()))

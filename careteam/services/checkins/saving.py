@@ -111,7 +111,7 @@ def _refuse_foreign_rows(patient_id: int, window: WeekWindow, existing: WeeklyCh
     if _unknown({e.intervention_id for e in values.ratings}, Intervention.id,
                 and_(Intervention.patient_id == patient_id, rows.intervention_in_week(window))):
         problems["ratings"] = "Rate only your own interventions that were in use that week."
-    if _unknown({e.prescription_id for e in values.exercise_counts}, ExercisePrescription.id,
+    if _unknown({e.prescription_id for e in values.exercise_counts or []}, ExercisePrescription.id,
                 and_(ExercisePrescription.patient_id == patient_id, rows.prescription_in_week(window))):
         problems["exercise_counts"] = "Count sessions only for your own exercises of that week."
     scored_here = exists().where(GoalScore.goal_id == FunctionalGoal.id, rows.of_checkin(GoalScore.checkin_id, existing))
@@ -178,6 +178,9 @@ def _replace_ratings(checkin: WeeklyCheckin, values: CheckinValues) -> None:
 
 
 def _replace_exercise_counts(checkin: WeeklyCheckin, values: CheckinValues) -> None:
+    """Counts sent through the API; the form sends none (None), which leaves a stored count as it is."""
+    if values.exercise_counts is None:
+        return
     def create(prescription_id: int, entry) -> None:
         checkin.exercise_counts.append(CheckinExerciseCount(prescription_id=prescription_id,
                                                             sessions_done=entry.sessions_done))
