@@ -163,3 +163,15 @@ def test_a_failed_send_keeps_the_filled_in_answers_and_the_ticked_box(clinic, lo
     assert failed.status_code == 422
     assert re.search(r'<input[^>]* checked [^>]*id="same_wellbeing"', html)
     assert re.search(r'<input[^>]*name="sleep_hours"[^>]*value="6.5"', html) and 'checked id="mood-7"' in html
+
+
+def test_the_api_reads_sessions_from_the_log_too(app, clinic, login_as, api, rows):
+    last_week_sent(login_as(clinic.patient_a), clinic, rows)
+    url = f"/api/v1/patients/{clinic.record_a.id}/checkins/{LAST_WEEK.isoformat()}"
+    assert api.physio.get(url).get_json()["exercises"] == [
+        {"prescription_id": rows["bridge"], "name": "Bridge", "sessions_per_week": 3, "sessions_done": 2,
+         "sessions_logged": 2}]
+    with app.app_context():
+        build.sessions(rows["bridge"], clinic.patient_a.id, [date(2026, 3, 8)])
+    data = api.physio.get(url).get_json()
+    assert data["exercises"][0]["sessions_done"] == 3 and data["exercise_counts"] == []
