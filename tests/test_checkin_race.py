@@ -27,6 +27,7 @@ from careteam.models import (
     WeeklyCheckin,
 )
 from careteam.services import checkins
+from careteam.services.checkins import rows as checkin_rows
 from tests import factories
 from tests.conftest import make_config
 from tests.support import checkins as build
@@ -82,7 +83,7 @@ def test_two_identical_submissions_at_once_leave_one_checkin(race_app, cast, mon
 
     # Both requests find no check-in for the week before either inserts: the unique constraint decides.
     both_looked = threading.Barrier(2, timeout=10)
-    find = checkins._find
+    find = checkin_rows.find
 
     def find_then_wait(patient_id: int, week_start: date, *, lock: bool = False):
         found = find(patient_id, week_start, lock=lock)
@@ -90,7 +91,7 @@ def test_two_identical_submissions_at_once_leave_one_checkin(race_app, cast, mon
             both_looked.wait()
         return found
 
-    monkeypatch.setattr(checkins, "_find", find_then_wait)
+    monkeypatch.setattr(checkin_rows, "find", find_then_wait)
     start = threading.Barrier(2, timeout=10)
     statuses: list[int] = []
 

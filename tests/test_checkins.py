@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -118,13 +119,13 @@ def test_form_shows_the_weeks_interventions_exercises_goals_and_defaults(ctx, cl
     assert context.window.editable and context.checkin is None
 
 
-def test_form_is_prefilled_with_logged_sessions_and_recorded_flare_days(clinic, login_as, week_rows):
+def test_form_shows_logged_sessions_without_asking_and_the_recorded_flare_days(clinic, login_as, week_rows):
     page = login_as(clinic.patient_a).get(page_url(clinic.record_a.id, LAST_WEEK)).get_data(as_text=True)
 
-    bridge = f"sessions_done_{week_rows['bridge']}"
-    assert f'id="{bridge}" inputmode="numeric" max="50" min="0" name="{bridge}" type="number" value="2"' in page
+    assert "sessions_done_" not in page  # never asked: counted from the log
+    assert re.search(r"<span>Bridge</span> <strong>2 of 4</strong>", page)
+    assert "Counted from your exercise log" in page
     assert 'checked id="flare_days-2"' in page
-    assert "Plan: 4 a week. You logged 2 this week." in page
     assert "Old pills" not in page and "Later thing" not in page and "Plank" not in page and "Run 5 km" not in page
 
 
@@ -132,7 +133,6 @@ def full_form(rows: dict, **changes) -> dict:
     return form(**{
         f"rating_{rows['heat']}": "2", f"days_used_{rows['heat']}": "5",
         f"rating_{rows['walks']}": "-1", f"days_used_{rows['walks']}": "",
-        f"sessions_done_{rows['bridge']}": "3",
         f"goal_score_{rows['sit']}": "6",
         "helped_most": "The heat pack after work", "did_not_help": "Walking in the cold",
         **changes,
@@ -155,7 +155,7 @@ def test_patient_sends_a_checkin_and_sees_the_confirmation(app, clinic, login_as
     assert row.submitted_by_id == clinic.patient_a.id
     assert {(r.intervention_id, r.rating, r.days_used) for r in row.effect_ratings} == {
         (week_rows["heat"], 2, 5), (week_rows["walks"], -1, None)}
-    assert [(c.prescription_id, c.sessions_done) for c in row.exercise_counts] == [(week_rows["bridge"], 3)]
+    assert row.exercise_counts == []  # sessions are read from the log, not copied into the check-in
     with app.app_context():
         score = db.session.scalar(select(GoalScore).where(GoalScore.checkin_id == row.id))
         assert (score.goal_id, score.score, score.scored_on, score.scored_by_id) == (
@@ -192,15 +192,13 @@ def test_sending_again_edits_the_same_row(app, clinic, login_as, week_rows):
     client.post(page_url(clinic.record_a.id, LAST_WEEK), data=full_form(week_rows))
     first_id = stored(app, clinic.record_a.id, LAST_WEEK)[0].id
 
-    edit = full_form(week_rows, pain_average="3", **{f"rating_{week_rows['walks']}": "",
-                                                     f"sessions_done_{week_rows['bridge']}": ""})
+    edit = full_form(week_rows, pain_average="3", **{f"rating_{week_rows['walks']}": "none"})
     response = client.post(page_url(clinic.record_a.id, LAST_WEEK), data=edit)
 
     assert response.status_code == 302
     [row] = stored(app, clinic.record_a.id, LAST_WEEK)
     assert row.id == first_id and row.pain_average == 3
     assert [(r.intervention_id, r.rating) for r in row.effect_ratings] == [(week_rows["heat"], 2)]
-    assert row.exercise_counts == []
     assert count(app, GoalScore, GoalScore.checkin_id == row.id) == 1
 
 

@@ -618,7 +618,7 @@ def test_the_today_partial_logs_and_asks(app, clinic, login_as, started):
     with app.test_request_context("/today"):
         html = render_template("activity/_today.html", today_quota=activity_progress.today_quota(clinic.record_a.id))
     assert "12 minutes of walking" in html and "Yesterday you did 12 minutes of walking." in html
-    assert 'name="next" value="/today"' in html and 'name="log-done" value="12"' in html
+    assert 'name="next" value="/my-record/today"' in html and 'name="log-done" value=""' in html
     with app.test_request_context("/today"):
         assert render_template("activity/_today.html", today_quota=[]).strip() == ""
 

@@ -90,6 +90,29 @@ def test_stopped_interventions_stay_in_the_ledger(app, clinic):
     assert row.verdict == Verdict.MAKES_WORSE and not row.active and row.stopped_on
 
 
+def test_a_stopped_intervention_that_made_things_worse_needs_no_review(app, clinic, login_as):
+    ids = _record(app, clinic, {"Pregabalin": [-1, -2, -1]}, stopped_on=TODAY - timedelta(days=2))
+    [row] = _ledger(app, clinic)
+    assert row.verdict == Verdict.MAKES_WORSE and row.stopped and not row.needs_review
+    assert ledger.split_harmful([row]) == ([], [row])
+    client = login_as(clinic.physician)
+    for url in (f"/patients/{clinic.record_a.id}", f"/patients/{clinic.record_a.id}/interventions",
+                f"/patients/{clinic.record_a.id}/interventions/{ids['Pregabalin']}"):
+        html = client.get(url).get_data(as_text=True)
+        assert "Pregabalin" in html, url
+        assert "review before" not in html and 'class="ledger-warning"' not in html, url
+    detail = client.get(f"/patients/{clinic.record_a.id}/interventions/{ids['Pregabalin']}").get_data(as_text=True)
+    assert "made things worse; it was stopped on" in detail
+
+
+def test_one_still_in_use_that_makes_things_worse_needs_a_review(app, clinic, login_as):
+    _record(app, clinic, {"Pregabalin": [-1, -2, -1]}, stopped_on=TODAY + timedelta(days=7))
+    [row] = _ledger(app, clinic)
+    assert row.needs_review
+    html = login_as(clinic.physician).get(f"/patients/{clinic.record_a.id}").get_data(as_text=True)
+    assert "It needs a review before going on." in html
+
+
 def test_ledger_of_a_patient_without_interventions_is_empty(app, clinic):
     assert _ledger(app, clinic) == []
 

@@ -70,7 +70,8 @@ class CheckinIn(InputSchema):
                             metadata={"description": "left out: the flare days recorded that week"})
     red_flags = fields.List(fields.Str(validate=validate.OneOf(values(RedFlag))), load_default=list)
     ratings = fields.List(fields.Nested(RatingIn), load_default=list)
-    exercise_counts = fields.List(fields.Nested(ExerciseCountIn), load_default=list)
+    exercise_counts = fields.List(fields.Nested(ExerciseCountIn), load_default=list, metadata={
+        "description": "optional: sessions are counted from the exercise log when a check-in is read"})
     goal_scores = fields.List(fields.Nested(GoalScoreIn), load_default=list)
     helped_most = _text()
     did_not_help = _text()
@@ -117,6 +118,16 @@ class ExerciseCountOut(Schema):
     sessions_logged = fields.Int(attribute="logged", metadata={"description": "sessions logged that week"})
 
 
+class ExerciseWeekOut(Schema):
+    prescription_id = fields.Int(attribute="prescription.id")
+    name = fields.Str(attribute="prescription.name")
+    sessions_per_week = fields.Int(allow_none=True, metadata={"description": "of the current dose"})
+    sessions_done = fields.Int(attribute="done", metadata={
+        "description": "sessions done that week, counted from the exercise log when read; for a week without "
+                       "logged sessions, the count an older check-in gave"})
+    sessions_logged = fields.Int(attribute="logged", metadata={"description": "sessions logged that week"})
+
+
 class GoalScoreOut(Schema):
     goal_id = fields.Int(attribute="goal.id")
     activity = fields.Str(attribute="goal.activity")
@@ -137,7 +148,10 @@ class CheckinOut(CheckinSummaryOut):
     helped_most = fields.Str()
     did_not_help = fields.Str()
     ratings = fields.List(fields.Nested(RatingOut))
-    exercise_counts = fields.List(fields.Nested(ExerciseCountOut))
+    exercise_counts = fields.List(fields.Nested(ExerciseCountOut), metadata={
+        "description": "counts stored with the check-in (older check-ins and API clients); see `exercises`"})
+    exercises = fields.List(fields.Nested(ExerciseWeekOut), metadata={
+        "description": "the week's exercises with the sessions done, read from the exercise log"})
     goal_scores = fields.List(fields.Nested(GoalScoreOut))
     questions = fields.List(fields.Nested(CheckinQuestionOut))
 
@@ -153,7 +167,8 @@ def _out(detail: checkins.CheckinDetail) -> Extended:
     window = detail.window
     return Extended(detail.checkin, week_end=window.week_end, editable=window.editable,
                     editable_until=window.editable_until, ratings=detail.ratings,
-                    exercise_counts=detail.exercise_counts, goal_scores=detail.goal_scores,
+                    exercise_counts=detail.exercise_counts, exercises=detail.exercises,
+                    goal_scores=detail.goal_scores,
                     questions=detail.questions)
 
 

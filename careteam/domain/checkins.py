@@ -117,7 +117,8 @@ class CheckinValues:
     flare_days: int | None = None  # None: take the flare days recorded that week
     red_flags: list[str] = field(default_factory=list)
     ratings: list[RatingEntry] = field(default_factory=list)
-    exercise_counts: list[ExerciseEntry] = field(default_factory=list)
+    # Sessions done are counted from the exercise log; None: not asked (a stored count stays as it is).
+    exercise_counts: list[ExerciseEntry] | None = field(default_factory=list)
     goal_scores: list[GoalEntry] = field(default_factory=list)
     helped_most: str = ""
     did_not_help: str = ""
@@ -188,7 +189,7 @@ def checkin_problems(values: CheckinValues) -> dict[str, str]:
         if len(getattr(values, name) or "") > TEXT_LIMIT:
             problems[name] = MESSAGES["text"]
     problems.update(_rating_problems(values.ratings))
-    problems.update(_count_problems(values.exercise_counts))
+    problems.update(_count_problems(values.exercise_counts or []))
     problems.update(_goal_problems(values.goal_scores))
     return problems
 
@@ -243,6 +244,24 @@ def _goal_problems(scores: list[GoalEntry]) -> dict[str, str]:
         if not in_range(entry.score, 0, 10):
             problems[goal_score_key(entry.goal_id)] = MESSAGES["goal_score"]
     return problems
+
+
+# --- "Same as last week" ------------------------------------------------------------------------
+
+CARRY_OVER_WEEKS = 4  # "same as last week" offers a check-in at most this many weeks old
+NEVER_CARRIED = frozenset({"red_flags"})  # safety questions are answered afresh every week
+
+
+def carried_over(answered: dict[str, object], previous: dict[str, object]) -> dict[str, object]:
+    """"Same as last week": last week's answer for each question left unanswered (None) this
+    week. An answer given this week always wins; red flags are never carried over."""
+    return {name: value for name, value in previous.items()
+            if value is not None and answered.get(name) is None and name not in NEVER_CARRIED}
+
+
+def offers_carry_over(previous_week: date | None, week_start: date) -> bool:
+    """Whether a check-in of `previous_week` is recent enough to offer as "same as last week"."""
+    return previous_week is not None and week_start - CARRY_OVER_WEEKS * WEEK <= previous_week < week_start
 
 
 # --- Red flags ---------------------------------------------------------------------------------

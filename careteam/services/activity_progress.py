@@ -103,6 +103,9 @@ class TodayQuota:
     on: date  # the day this is for
     done_today: float | None  # what was logged for today, if anything
     question: NextDayQuestion | None
+    # A higher quota the engine suggests: it waits for the physiotherapist's decision, and the
+    # patient is told so (else a "yes, back to my usual" seems to change nothing).
+    waiting_step: str | None = None  # "14 minutes"
 
 
 def plans_query(patient_id: int):
@@ -229,6 +232,13 @@ def activity_progress(patient_id: int) -> list[PlanProgress]:
     return [progress_of(plan, today) for plan in db.session.scalars(plans_query(patient_id))]
 
 
+def _waiting_step(progress: PlanProgress) -> str | None:
+    suggestion = progress.suggestion
+    if suggestion is None or progress.current_quota is None or suggestion.quota <= progress.current_quota:
+        return None
+    return rules.amount(suggestion.quota, progress.unit)
+
+
 def today_quota(patient_id: int) -> list[TodayQuota]:
     """Today's quota of each active plan, with the next-day question if one is open. Three
     queries. The caller has authorized the reader and audits the read."""
@@ -243,6 +253,7 @@ def today_quota(patient_id: int) -> list[TodayQuota]:
             quota=progress.current_quota,
             phrase=rules.quota_phrase(progress.current_quota, progress.unit, progress.activity), on=today,
             done_today=sum(done_today) if done_today else None, question=progress.question,
+            waiting_step=_waiting_step(progress),
         ))
     return result
 

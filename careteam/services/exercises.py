@@ -44,7 +44,7 @@ PRESCRIPTION = "exercise_prescription"
 DOSE = "exercise_dose"
 SESSION = "exercise_session"
 DETAIL_FIELDS = ("name", "instructions", "side", "equipment")
-PROGRAMME_WEEKS = 4  # adherence shown on the programme page
+ADHERENCE_WEEKS = 4  # "the last 4 weeks": this week and the 3 before, on the Exercises tab and the overview
 EVIDENCE_WEEKS = 6  # adherence and answers shown beside the dose form
 
 
@@ -75,6 +75,11 @@ def _prescriptions(patient_id: int) -> list[ExercisePrescription]:
         .options(_with_doses())
         .order_by(ExercisePrescription.ended_on.is_not(None), ExercisePrescription.name, ExercisePrescription.id)
     ))
+
+
+def adherence_start(today: date) -> date:
+    """The Monday that starts "the last 4 weeks": one definition for every page that says so."""
+    return dosing.week_start(today) - timedelta(weeks=ADHERENCE_WEEKS - 1)
 
 
 def _steps(prescription: ExercisePrescription) -> list[dosing.DoseStep]:
@@ -212,7 +217,7 @@ def programme(actor: User, patient_id: int) -> ProgrammePage:
     """The exercises tab: every prescription with its history and the last weeks' adherence."""
     patient = authorize(actor, patient_id, PART, Action.READ, object_type=PRESCRIPTION)
     end = clock.today()
-    start = dosing.week_start(end) - timedelta(weeks=PROGRAMME_WEEKS - 1)
+    start = adherence_start(end)
     loaded = current_programme(patient.id, start, end, include_ended=True)
     audit.record("read", actor=actor, patient_id=patient.id, object_type=PRESCRIPTION)
     audit.commit_read()

@@ -7,8 +7,8 @@ with its pain and effect ratings.
 
 Order of the rows: `makes_worse` first (worst mean first), so that no one who shows the list
 as it comes can bury them; then `helps` (best mean first), `mixed`, `does_not_help` (each
-best mean first) and `too_early`; ties by name. Pages show the `makes_worse` rows in a
-separate warning block at the top (`split_harmful`) and the rest below, helps first.
+best mean first) and `too_early`; ties by name. Pages show the `makes_worse` rows still in use
+in a separate warning block at the top (`split_harmful`) and the rest below, helps first.
 """
 
 from __future__ import annotations
@@ -71,6 +71,15 @@ class LedgerRow:
     verdict: Verdict
     with_without: WithWithout | None  # None without 3 weeks used and 3 not used
     ratings: tuple[WeeklyRating, ...]  # oldest first
+
+    @property
+    def stopped(self) -> bool:
+        return self.stopped_on is not None and not self.active
+
+    @property
+    def needs_review(self) -> bool:
+        """Seems to make things worse and is still in use: a stopped one needs no review."""
+        return self.verdict == Verdict.MAKES_WORSE and not self.stopped
 
 
 @dataclass(frozen=True)
@@ -151,10 +160,10 @@ def row_for(intervention: Intervention, today: date) -> LedgerRow:
 
 
 def split_harmful(rows: Iterable[LedgerRow]) -> tuple[list[LedgerRow], list[LedgerRow]]:
-    """(rows whose verdict is makes_worse, all the others), each in ledger order."""
+    """(rows that seem to make things worse and are still in use, all the others), each in
+    ledger order. A stopped one stays in the list with its verdict, outside the warning."""
     rows = list(rows)
-    return ([r for r in rows if r.verdict == Verdict.MAKES_WORSE],
-            [r for r in rows if r.verdict != Verdict.MAKES_WORSE])
+    return [r for r in rows if r.needs_review], [r for r in rows if not r.needs_review]
 
 
 def get_ledger(actor: User, patient_id: int) -> tuple[Patient, list[LedgerRow]]:

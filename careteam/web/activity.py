@@ -228,6 +228,9 @@ def next_day(patient_id: int, plan_id: int, log_id: int):
     form = NextDayForm(prefix="next_day")
 
     def answered(log) -> str:
+        if log.next_day_response == NextDayResponse.YES:
+            return ("Thank you, your answer is saved. Your quota goes up once your physiotherapist "
+                    "confirms the next step.")
         if log.next_day_response != NextDayResponse.WORSE:
             return "Thank you, your answer is saved."
         if log.plan.mode == ActivityMode.SYMPTOM_GUIDED:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -14,7 +15,6 @@ from careteam.domain.checkins import (
     needs_emergency_care,
     parse_week,
     rating_key,
-    sessions_done_key,
     week_start_of,
 )
 from careteam.domain.policy import Action, Part, Role
@@ -22,18 +22,24 @@ from careteam.domain.vocabulary import EFFECT_LABELS, RED_FLAG_LABELS
 from careteam.services import access, checkins, patients
 from careteam.services.errors import InvalidInput, NotFound
 from careteam.web.forms import show_service_errors
-from careteam.web.forms.checkins import SHORT_EFFECT_WORDS, checkin_form, signed
+from careteam.web.forms.checkins import SHORT_EFFECT_WORDS, checkin_form, previous_answers, signed
 from careteam.web.login import actor
 from careteam.web.templating import RecordTab, add_record_tab
 
 bp = Blueprint("checkins", __name__)
 add_record_tab(RecordTab("checkins.index", "Check-ins", Part.CHECKINS, order=20))
 
+
+
+def answers_json(answers: dict, fields) -> str:
+    """Last week's answers to these fields as JSON, for checkin.js (a plain str: WTForms escapes it)."""
+    return json.dumps({f.name: answers[f.name] for f in fields if answers.get(f.name) is not None})
+
+
 LABELS = {"effects": EFFECT_LABELS, "effect_words": SHORT_EFFECT_WORDS, "red_flags": RED_FLAG_LABELS,
-          "signed": signed}
+          "signed": signed, "answers_json": answers_json}
 # The names of the form's per-row fields, as the service names its errors.
-FIELD_KEYS = {"rating": rating_key, "days_used": days_used_key, "sessions_done": sessions_done_key,
-              "goal_score": goal_score_key}
+FIELD_KEYS = {"rating": rating_key, "days_used": days_used_key, "goal_score": goal_score_key}
 
 
 def _week(text: str) -> date:
@@ -106,7 +112,7 @@ def saved(patient_id: int, week: str):
 
 def _form_page(context: checkins.CheckinContext, form, status: int = 200):
     return render_template("checkins/form.html", patient=context.patient, context=context, form=form,
-                           keys=FIELD_KEYS, labels=LABELS), status
+                           previous_answers=previous_answers(context), keys=FIELD_KEYS, labels=LABELS), status
 
 
 def _detail_page(detail: checkins.CheckinDetail, just_saved: bool = False):

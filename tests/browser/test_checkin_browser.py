@@ -58,9 +58,12 @@ def test_patient_checks_in_on_her_phone_and_the_physiotherapist_sees_the_week(li
     expect(phone_page.get_by_role("heading", level=1)).to_have_text("Weekly check-in")
     expect(phone_page).to_have_url(f"{live_server.url}/patients/{maria}/check-ins/{week.isoformat()}")
     answer_pain_questions(phone_page)
+    # Sleep, stress and mood fold away under last week's answers: she answers them differently.
+    phone_page.get_by_role("region", name="Sleep, stress and mood").get_by_text("Answer differently").click()
     phone_page.get_by_label("Hours of sleep on a usual night").fill("6,5")
     phone_page.get_by_role("group", name="How stressed did you feel?").get_by_label("7", exact=True).check()
     untick_red_flags(phone_page)
+    phone_page.get_by_text("What helped, what did not, a question for your team").click()
     phone_page.get_by_label("What helped most this week?").fill("Heat pack in the evening")
     assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     screenshot(phone_page, "checkin-form-phone")

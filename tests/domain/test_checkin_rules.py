@@ -180,3 +180,31 @@ def test_newly_raised_flags(previous, current, raised):
 ])
 def test_which_flags_call_for_emergency_services(flags, emergency):
     assert needs_emergency_care(flags) is emergency
+
+
+# --- "Same as last week" ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("answered, previous, carried", [
+    ({}, {"stress": 4, "mood": 6}, {"stress": 4, "mood": 6}),  # nothing answered: all of last week
+    ({"stress": 7}, {"stress": 4, "mood": 6}, {"mood": 6}),  # an answer given this week wins
+    ({"stress": None}, {"stress": 4}, {"stress": 4}),  # None is unanswered
+    ({"stress": 0}, {"stress": 4}, {}),  # 0 is an answer
+    ({}, {"stress": None}, {}),  # last week unanswered: nothing to carry
+    ({}, {"red_flags": ["saddle_numbness"], "mood": 6}, {"mood": 6}),  # red flags never
+    ({"rating_3": "none"}, {"rating_3": 2}, {}),  # "did not use it" is an answer
+])
+def test_same_as_last_week_fills_only_unanswered_questions(answered, previous, carried):
+    from careteam.domain.checkins import carried_over
+    assert carried_over(answered, previous) == carried
+
+
+@pytest.mark.parametrize("previous_week, offered", [
+    (None, False),
+    (date(2026, 3, 2), True),  # last week
+    (date(2026, 2, 9), True),  # 4 weeks back
+    (date(2026, 2, 2), False),  # 5 weeks back: too old to be "as last week"
+    (date(2026, 3, 9), False),  # the week itself
+])
+def test_same_as_last_week_is_offered_from_a_recent_checkin(previous_week, offered):
+    from careteam.domain.checkins import offers_carry_over
+    assert offers_carry_over(previous_week, date(2026, 3, 9)) is offered

@@ -28,7 +28,6 @@ from careteam.services.record import rows
 from careteam.services.record.view import Period, RecordView, SummaryNote
 
 TREND_WEEKS = 12
-ADHERENCE_WEEKS = 4
 RECENT_NOTES = 5
 RECENT_CHANGES = 12
 DEFAULT_WEEKS = 8
@@ -149,7 +148,7 @@ def assemble(viewer: User, patient_id: int, period: Period, lens: Lens) -> Recor
     if Part.INTERVENTIONS in sections:
         view.ledger = ledger.build_ledger(patient_id, period.end if lens.handover else today)
     if Part.EXERCISE_DOSES in sections:
-        since = week_start_of(period.start) if lens.handover else today - timedelta(weeks=ADHERENCE_WEEKS)
+        since = week_start_of(period.start) if lens.handover else exercises.adherence_start(today)
         view.programme = exercises.current_programme(patient_id, since, period.end)
     if Part.GRADED_ACTIVITY in sections:
         view.activity = [p for p in activity_progress(patient_id)

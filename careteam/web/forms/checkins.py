@@ -1,23 +1,27 @@
-"""The weekly check-in form. Its rows for interventions, exercises and goals depend on the week,
-so the form class is built per request; ranges are checked again by the service."""
+"""The weekly check-in form. Its rows for interventions and goals depend on the week, so the
+form class is built per request; ranges are checked again by the service.
+
+Sessions done are not asked: they come from the exercise log when a check-in is read. With a
+recent earlier check-in, "Same as last week" boxes (sleep, stress and mood; what was tried;
+goals) fill every question of their section left unanswered with last week's answer, with or
+without JavaScript. Red flags are never carried over."""
 
 from __future__ import annotations
 
-from wtforms import FloatField, IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import BooleanField, FloatField, RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from careteam.domain.checkins import (
     TEXT_LIMIT,
     CheckinValues,
-    ExerciseEntry,
     GoalEntry,
     RatingEntry,
+    carried_over,
     checkin_problems,
     days_used_key,
     goal_score_key,
     rating_key,
-    sessions_done_key,
 )
 from careteam.domain.vocabulary import EFFECT_LABELS, RED_FLAG_LABELS
 from careteam.services.checkins import CheckinContext
@@ -28,12 +32,22 @@ SCALE_FIELDS = ("pain_average", "pain_worst", "enjoyment_interference", "activit
                 "sleep_quality", "stress", "mood")
 TEXT_FIELDS = ("helped_most", "did_not_help", "question")
 SHORT_EFFECT_WORDS = {-2: "much worse", -1: "worse", 0: "no change", 1: "helped", 2: "helped a lot"}
+NOT_USED = "none"  # "Did not use it": an answer, unlike a rating left unanswered (None)
+WELLBEING_FIELDS = ("sleep_hours", "sleep_quality", "stress", "mood")
+SAME_AS_LAST_WEEK = "Same as last week"
 
 
 def optional_int(value) -> int | None:
     if value is None or value == "":
         return None
     return int(value)
+
+
+def effect_value(value) -> int | str | None:
+    """A rating −2 … +2, NOT_USED, or None (unanswered)."""
+    if value == NOT_USED:
+        return NOT_USED
+    return optional_int(value)
 
 
 def signed(n: int) -> str:
@@ -69,18 +83,6 @@ class HoursField(FloatField):
             self.data = None
 
 
-class SessionsField(IntegerField):
-    def process_formdata(self, valuelist):
-        if valuelist and valuelist[0].strip():
-            try:
-                self.data = int(valuelist[0].strip())
-            except ValueError as error:
-                self.data = None
-                raise ValueError("Enter a whole number of sessions.") from error
-        else:
-            self.data = None
-
-
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -106,11 +108,35 @@ class CheckinForm(Form):
     did_not_help = TextAreaField("What did not help, or made things worse?", validators=[Length(max=TEXT_LIMIT)])
     question = TextAreaField("Questions for your care team", validators=[Length(max=TEXT_LIMIT)],
                              description="They go on the list for your next appointment.")
+    same_wellbeing = BooleanField(SAME_AS_LAST_WEEK)
+    same_ratings = BooleanField(SAME_AS_LAST_WEEK)
+    same_goals = BooleanField(SAME_AS_LAST_WEEK)
 
     # The ids of the week's rows, set by checkin_form().
     intervention_ids: list[int] = []
-    prescription_ids: list[int] = []
     goal_ids: list[int] = []
+
+    def sections(self) -> dict[str, list[str]]:
+        """The fields each "same as last week" box answers for."""
+        return {
+            "same_wellbeing": list(WELLBEING_FIELDS),
+            "same_ratings": [rating_key(i) for i in self.intervention_ids],
+            "same_goals": [goal_score_key(i) for i in self.goal_ids],
+        }
+
+    def fill_from_previous(self, previous: dict) -> None:
+        """Each ticked box: its section's unanswered questions take last week's answer. A rating
+        carries its days used with it; "did not use it" is an answer and stays."""
+        for box, names in self.sections().items():
+            if not self[box].data:
+                continue
+            answered = {name: self[name].data for name in names}
+            for name, value in carried_over(answered, {n: previous.get(n) for n in names}).items():
+                self[name].data = value
+                if name.startswith("rating_"):
+                    days = self["days_used_" + name.removeprefix("rating_")]
+                    if days.data is None:
+                        days.data = previous.get(days.name)
 
     def validate(self, extra_validators=None) -> bool:
         """Field types first, then the check-in's own rules, so that every message shows at once."""
@@ -125,13 +151,12 @@ class CheckinForm(Form):
         return valid
 
     def values(self) -> CheckinValues:
-        ratings = [
-            RatingEntry(i, self[rating_key(i)].data, self[days_used_key(i)].data)
-            for i in self.intervention_ids
-            if self[rating_key(i)].data is not None or self[days_used_key(i)].data is not None
-        ]
-        counts = [ExerciseEntry(i, self[sessions_done_key(i)].data) for i in self.prescription_ids
-                  if self[sessions_done_key(i)].data is not None]
+        ratings = []
+        for i in self.intervention_ids:
+            rating, days = self[rating_key(i)].data, self[days_used_key(i)].data
+            rating = None if rating == NOT_USED else rating
+            if rating is not None or days is not None:
+                ratings.append(RatingEntry(i, rating, days))
         scores = [GoalEntry(i, self[goal_score_key(i)].data) for i in self.goal_ids
                   if self[goal_score_key(i)].data is not None]
         return CheckinValues(
@@ -140,7 +165,7 @@ class CheckinForm(Form):
             flare_days=self.flare_days.data,
             red_flags=list(self.red_flags.data or []),
             ratings=ratings,
-            exercise_counts=counts,
+            exercise_counts=None,  # counted from the exercise log, never asked
             goal_scores=scores,
             **{name: (self[name].data or "").strip() for name in TEXT_FIELDS},
         )
@@ -151,21 +176,17 @@ def _form_class(context: CheckinContext) -> type[CheckinForm]:
     rows = context.rows
     fields = {
         "intervention_ids": [r.intervention.id for r in rows.interventions],
-        "prescription_ids": [r.prescription.id for r in rows.exercises],
         "goal_ids": [r.goal.id for r in rows.goals],
     }
-    effect = options([("", "Did not use it")] + [(n, signed(n)) for n in EFFECT_LABELS])
+    effect = options([(NOT_USED, "Did not use it")] + [(n, signed(n)) for n in EFFECT_LABELS])
     for row in rows.interventions:
         i = row.intervention.id
         fields[rating_key(i)] = RadioField(f"How did {row.intervention.name} work for you?", choices=effect,
-                                           coerce=optional_int, validate_choice=False,
+                                           coerce=effect_value, validate_choice=False,
                                            invalid_value_message="Choose how it worked.")
         fields[days_used_key(i)] = SelectField("Days used", choices=options([("", "—"), *number_pairs(0, 7)]),
                                                coerce=optional_int, validate_choice=False,
                                                invalid_value_message="Choose from 0 to 7 days.")
-    for row in rows.exercises:
-        fields[sessions_done_key(row.prescription.id)] = SessionsField(f"Sessions of {row.prescription.name} done",
-                                                                       validators=[Optional()])
     for row in rows.goals:
         fields[goal_score_key(row.goal.id)] = scale(row.goal.activity)
     return type("WeekCheckinForm", (CheckinForm,), fields)
@@ -182,20 +203,37 @@ def _saved_or_default(context: CheckinContext) -> dict:
         data["flare_days"] = context.recorded_flare_days
     open_question = context.question if context.question and context.question.answered_at is None else None
     data["question"] = open_question.text if open_question else ""
-    for row in context.rows.interventions:
-        data[rating_key(row.intervention.id)] = row.rating
+    for row in context.rows.interventions:  # a saved week answered every row: unrated is "did not use it"
+        unrated = NOT_USED if checkin is not None else None
+        data[rating_key(row.intervention.id)] = unrated if row.rating is None else row.rating
         data[days_used_key(row.intervention.id)] = row.days_used
-    for row in context.rows.exercises:  # by default, the sessions logged that week
-        done = row.sessions_done
-        data[sessions_done_key(row.prescription.id)] = row.logged if done is None else done
     for row in context.rows.goals:
         data[goal_score_key(row.goal.id)] = row.score
     return data
 
 
+def previous_answers(context: CheckinContext) -> dict:
+    """Last week's answers by field name, for "same as last week" (no red flags, no free text)."""
+    previous = context.previous
+    if previous is None:
+        return {}
+    answers = {name: getattr(previous.checkin, name) for name in WELLBEING_FIELDS}
+    for intervention_id in (r.intervention.id for r in context.rows.interventions):
+        rating, days = previous.ratings.get(intervention_id, (NOT_USED, None))
+        answers[rating_key(intervention_id)] = rating
+        answers[days_used_key(intervention_id)] = days
+    for goal_id in (r.goal.id for r in context.rows.goals):
+        answers[goal_score_key(goal_id)] = previous.goal_scores.get(goal_id)
+    return answers
+
+
 def checkin_form(context: CheckinContext, submitted: bool) -> CheckinForm:
-    """The form of the context's week: bound to the request when submitted, else filled from the record."""
+    """The form of the context's week: bound to the request when submitted (with "same as last
+    week" applied), else filled from the record."""
     form_class = _form_class(context)
     if submitted:
-        return form_class()
+        form = form_class()
+        if context.previous is not None:
+            form.fill_from_previous(previous_answers(context))
+        return form
     return form_class(formdata=None, data=_saved_or_default(context))

@@ -1,0 +1,181 @@
+"""Reads of check-ins: the form's context, the list of weeks and one week in detail, each
+authorized and audited before anything is loaded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from careteam.domain import checkins as rules
+from careteam.domain.policy import Action, Part, Relation
+from careteam.extensions import db
+from careteam.models import Patient, Question, User, WeeklyCheckin
+from careteam.services import alerts, audit
+from careteam.services.access import authorize, relation_to
+from careteam.services.checkins.rows import (
+    ExerciseRow,
+    GoalRow,
+    InterventionRow,
+    WeekRows,
+    checkin_questions,
+    find,
+    PreviousCheckin,
+    flare_days_recorded,
+    previous_checkin,
+    week_rows,
+)
+from careteam.services.checkins.weeks import OBJECT_TYPE, OpenWeek, WeekWindow, open_weeks, week_or_refuse, week_window
+from careteam.services.errors import NotFound
+from careteam.services.pagination import Page, paginate
+
+@dataclass
+class CheckinContext:
+    """Everything the check-in form of one week shows."""
+
+    patient: Patient
+    window: WeekWindow
+    checkin: WeeklyCheckin | None
+    rows: WeekRows
+    recorded_flare_days: int
+    question: Question | None  # the newest question asked with this check-in
+    open_weeks: list[OpenWeek]
+    previous: PreviousCheckin | None = None  # for "same as last week", while the week is not filled in
+
+    @property
+    def missed_weeks(self) -> list[OpenWeek]:
+        """Earlier weeks still open and not filled in."""
+        return [w for w in self.open_weeks if not w.filled and w.week_start != self.window.week_start]
+
+    @property
+    def previous_words(self) -> str:
+        """"last week", or "the week of 16 Nov" for an older check-in."""
+        if self.previous is None or self.previous.week_start == self.window.week_start - rules.WEEK:
+            return "last week"
+        return f"the week of {self.previous.week_start:%-d %b}"
+
+
+def _audit_read(actor: User, patient_id: int, object_id: int | None = None, week_start: date | None = None) -> None:
+    """Audit and commit before loading what is shown (one insert; the commit expires nothing)."""
+    audit.record_read(actor, patient_id, OBJECT_TYPE, object_id=object_id,
+                      detail=f"week {week_start.isoformat()}" if week_start else None)
+
+
+def form_context(actor: User, patient_id: int, week_start: date) -> CheckinContext:
+    patient = authorize(actor, patient_id, Part.CHECKINS, Action.WRITE, object_type=OBJECT_TYPE)
+    week_or_refuse(week_start)
+    _audit_read(actor, patient.id, week_start=week_start)
+    window = week_window(week_start)
+    checkin = find(patient.id, week_start)
+    asked = checkin_questions(checkin)
+    return CheckinContext(
+        patient=patient,
+        window=window,
+        checkin=checkin,
+        rows=week_rows(patient.id, window, checkin),
+        recorded_flare_days=flare_days_recorded(patient.id, window),
+        question=asked[0] if asked else None,
+        open_weeks=open_weeks(patient.id),
+        previous=previous_checkin(patient.id, week_start) if checkin is None else None,
+    )
+
+
+
+def _history(patient_id: int, from_: date | None, to: date | None):
+    stmt = select(WeeklyCheckin).where(WeeklyCheckin.patient_id == patient_id)
+    if from_ is not None:
+        stmt = stmt.where(WeeklyCheckin.week_start >= rules.week_start_of(from_))
+    if to is not None:
+        stmt = stmt.where(WeeklyCheckin.week_start <= to)
+    return stmt.order_by(WeeklyCheckin.week_start.desc())
+
+
+def list_checkins(actor: User, patient_id: int, *, limit: int | None = None, from_: date | None = None,
+                  to: date | None = None, offset: int = 0) -> list[WeeklyCheckin]:
+    """The patient's check-ins, newest week first: those whose week overlaps from_..to, at most
+    `limit` after skipping `offset`."""
+    patient = authorize(actor, patient_id, Part.CHECKINS, Action.READ, object_type=OBJECT_TYPE)
+    _audit_read(actor, patient.id)
+    stmt = _history(patient.id, from_, to)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    if offset:
+        stmt = stmt.offset(offset)
+    return list(db.session.scalars(stmt))
+
+
+def _own_open_weeks(actor: User, patient_id: int) -> list[OpenWeek]:
+    """Open weeks matter to the patient, who fills them in; the team reads what was sent."""
+    return open_weeks(patient_id) if relation_to(actor, patient_id) == Relation.SELF else []
+
+
+@dataclass
+class CheckinIndex:
+    patient: Patient
+    page: Page[WeeklyCheckin]
+    open_weeks: list[OpenWeek]  # only for the patient
+    open_alerts: int
+
+
+def checkin_index(actor: User, patient_id: int, page: int = 1, per_page: int = 26) -> CheckinIndex:
+    """The Check-ins tab: a page of weeks, the weeks still open (patient) and the open alerts count."""
+    patient = authorize(actor, patient_id, Part.CHECKINS, Action.READ, object_type=OBJECT_TYPE)
+    _audit_read(actor, patient.id)
+    return CheckinIndex(
+        patient=patient,
+        page=paginate(_history(patient.id, None, None), page, per_page),
+        open_weeks=_own_open_weeks(actor, patient.id),
+        open_alerts=alerts.open_alert_counts([patient.id])[patient.id],
+    )
+
+
+@dataclass
+class CheckinDetail:
+    patient: Patient
+    window: WeekWindow
+    checkin: WeeklyCheckin
+    rows: WeekRows
+    questions: list[Question]  # asked with this check-in, newest first
+    open_weeks: list[OpenWeek]  # only for the patient
+
+    @property
+    def ratings(self) -> list[InterventionRow]:
+        return [r for r in self.rows.interventions if r.rating is not None]
+
+    @property
+    def exercise_counts(self) -> list[ExerciseRow]:
+        """Counts stored with the check-in (older check-ins and API clients)."""
+        return [r for r in self.rows.exercises if r.sessions_done is not None]
+
+    @property
+    def exercises(self) -> list[ExerciseRow]:
+        """The week's exercises with the sessions done, read from the log now."""
+        return self.rows.exercises
+
+    @property
+    def goal_scores(self) -> list[GoalRow]:
+        return [r for r in self.rows.goals if r.score is not None]
+
+    @property
+    def missed_weeks(self) -> list[OpenWeek]:
+        return [w for w in self.open_weeks if not w.filled]
+
+
+def get_checkin(actor: User, patient_id: int, week_start: date) -> CheckinDetail:
+    patient = authorize(actor, patient_id, Part.CHECKINS, Action.READ, object_type=OBJECT_TYPE)
+    checkin_id = db.session.scalar(select(WeeklyCheckin.id).where(WeeklyCheckin.patient_id == patient.id,
+                                                                  WeeklyCheckin.week_start == week_start))
+    if checkin_id is None:
+        raise NotFound()
+    _audit_read(actor, patient.id, checkin_id)
+    checkin = find(patient.id, week_start)
+    window = week_window(week_start)
+    return CheckinDetail(
+        patient=patient,
+        window=window,
+        checkin=checkin,
+        rows=week_rows(patient.id, window, checkin),
+        questions=checkin_questions(checkin),
+        open_weeks=_own_open_weeks(actor, patient.id),
+    )
