@@ -197,3 +197,37 @@ def test_a_reorder_and_an_automatic_mastery_keep_before_and_after(app, api, clin
     assert response.status_code == 201
     lifted = last_change(app, clinic, "exposure_item").changes
     assert lifted["mastered"] == [True, False] and lifted["mastered_at"][1] is None
+
+
+def test_a_checkin_edit_keeps_its_ratings_goal_scores_and_session_counts_before_and_after(
+        app, api, clinic, login_as, today, week_rows):  # noqa: F811
+    client = login_as(clinic.patient_a)
+    page = f"/patients/{clinic.record_a.id}/check-ins/{LAST_WEEK.isoformat()}"
+    assert client.post(page, data=full_form(week_rows)).status_code == 302
+    heat, walks, sit = week_rows["heat"], week_rows["walks"], week_rows["sit"]
+    edited = full_form(week_rows, **{f"rating_{heat}": "1", f"days_used_{heat}": "3", f"rating_{walks}": "",
+                                     f"goal_score_{sit}": "7"})
+    assert client.post(page, data=edited).status_code == 302
+    changes = last_change(app, clinic, "weekly_checkin").changes
+    assert changes == {
+        f"rating: Heat pack (#{heat})": [2, 1],
+        f"days used: Heat pack (#{heat})": [5, 3],
+        f"rating: Short walks (#{walks})": [-1, None],  # the rating was taken back
+        f"goal score: Sit through a 2-hour meeting (#{sit})": [6, 7],
+    }
+    for who in READERS:
+        assert changes in timeline_changes(api, clinic, who)
+
+    url = f"/api/v1/patients/{clinic.record_a.id}/checkins/{LAST_WEEK.isoformat()}"
+    sent = api.patient_a.get(url).get_json()
+    body = {k: v for k, v in sent.items() if k in {
+        "pain_average", "pain_worst", "enjoyment_interference", "activity_interference", "sleep_hours",
+        "sleep_quality", "stress", "mood", "red_flags", "helped_most", "did_not_help"}}
+    body["ratings"] = [{"intervention_id": heat, "rating": 1, "days_used": 3}]
+    body["goal_scores"] = [{"goal_id": sit, "score": 7}]
+    body["exercise_counts"] = [{"prescription_id": week_rows["bridge"], "sessions_done": 2}]
+    response = api.patient_a.put(url, json=body)
+    assert response.status_code == 200, response.get_json()
+    body["exercise_counts"] = [{"prescription_id": week_rows["bridge"], "sessions_done": 3}]
+    assert api.patient_a.put(url, json=body).status_code == 200
+    assert last_change(app, clinic, "weekly_checkin").changes == {f"sessions: Bridge (#{week_rows['bridge']})": [2, 3]}

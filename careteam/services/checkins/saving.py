@@ -28,6 +28,7 @@ from careteam.models import (
 from careteam.services import alerts, audit, clock, questions, timeline
 from careteam.services.access import authorize
 from careteam.services.checkins import rows
+from careteam.services.checkins.entries import entry_changes, entry_values
 from careteam.services.checkins.weeks import OBJECT_TYPE, WeekWindow, week_or_refuse, week_window
 from careteam.services.errors import InvalidInput
 
@@ -66,12 +67,16 @@ def save_checkin(actor: User, patient_id: int, week_start: date, values: Checkin
         checkin, created = _insert_or_find(actor, patient.id, week_start, values)
     previous_flags = [] if created else list(checkin.red_flags or [])
     before = None if created else timeline.values_of(checkin, NUMBER_FIELDS + ("red_flags",))
+    entries_before = None if created else entry_values(checkin)
     _set_values(checkin, values)
     _replace_ratings(checkin, values)
     _replace_exercise_counts(checkin, values)
     _replace_goal_scores(actor, checkin, window, values, created)
     _save_question(actor, patient.id, checkin, values.question.strip(), created)
     db.session.flush()
+    changes = None
+    if before is not None:
+        changes = {**timeline.changes_since(before, checkin), **entry_changes(entries_before, entry_values(checkin))}
 
     new_flags = rules.newly_raised(previous_flags, values.red_flags)
     if new_flags:
@@ -80,7 +85,7 @@ def save_checkin(actor: User, patient_id: int, week_start: date, values: Checkin
                  object_id=checkin.id, detail=f"week {week_start.isoformat()}")
     timeline.record_change(actor, patient.id, Part.CHECKINS, OBJECT_TYPE, checkin.id,
                            summary=_timeline_summary(checkin, created),
-                           changes=None if before is None else timeline.changes_since(before, checkin))
+                           changes=changes)
     db.session.commit()
     return SavedCheckin(checkin, created, new_flags)
 
