@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from careteam.extensions import db
 from careteam.models import AuditEvent, BreakGlassGrant, Note
-from careteam.services import mail
 from tests.support.break_glass import REASON, move_clock, open_emergency
 
 MARKER = "PSYONLY-bg-5a1e"
@@ -170,26 +169,39 @@ def test_the_patient_sees_who_opened_it_and_why(app, clinic, outside, login_as):
     assert '<span class="badge warn">emergency access</span>' in summary_row
 
 
-def test_the_team_physician_and_the_patient_are_told_without_health_data(app, clinic, outside, monkeypatch):
-    sent = []
-    monkeypatch.setitem(app.config, "CARETEAM_SMTP_HOST", "smtp.test")
-    monkeypatch.setattr(mail, "send_mail", lambda to, subject, body: sent.append((to, subject, body)))
+def test_the_team_physician_and_the_patient_are_told_without_health_data(app, clinic, outside, smtp):
     open_emergency(outside, clinic.record_a.id)
-    assert sorted(to for to, _, _ in sent) == sorted([clinic.physician.email, clinic.patient_a.email])
-    for to, subject, body in sent:
-        text = subject + body
+    open_emergency(outside, clinic.record_a.id)  # the open grant again: no second notice
+    with app.app_context():
+        from careteam.services import outbox as outbox_service
+        outbox_service.deliver_due()
+    assert sorted(m["To"] for m in smtp.inbox.messages) == sorted([clinic.physician.email, clinic.patient_a.email])
+    for message in smtp.inbox.messages:
+        text = message["Subject"] + message.get_content()
         assert "Alice" not in text and REASON not in text and "emergency access" in text
-        assert f"/patients/{clinic.record_a.id}/access-log" in body
+        assert f"/patients/{clinic.record_a.id}/access-log" in text
+        assert "List-Unsubscribe" not in message  # a security notice cannot be switched off
+    bell = clinic_bell(app, clinic.patient_a.id)
+    assert bell == ["Your record was opened under emergency access"]
 
 
-def test_a_failing_mail_server_does_not_undo_the_grant(app, clinic, outside, monkeypatch):
-    def broken(*_args):
-        raise OSError("connection refused")
+def clinic_bell(app, user_id: int) -> list[str]:
+    from careteam.domain.notifications import wording
+    from careteam.models import Notification
 
-    monkeypatch.setitem(app.config, "CARETEAM_SMTP_HOST", "smtp.test")
-    monkeypatch.setattr(mail, "send_mail", broken)
+    with app.app_context():
+        return [wording(kind).title for kind in db.session.scalars(
+            select(Notification.kind).where(Notification.recipient_id == user_id))]
+
+
+def test_a_failing_mail_server_does_not_undo_the_grant_and_loses_no_notice(app, clinic, outside, smtp):
+    smtp.stop()
     assert open_emergency(outside, clinic.record_a.id).status_code == 302
     assert outside.get(f"/patients/{clinic.record_a.id}").status_code == 200
+    with app.app_context():
+        from careteam.services import outbox as outbox_service
+        assert outbox_service.deliver_due() == (0, 2)
+        assert outbox_service.queue_counts()["pending"] == 2  # retried later, not lost
 
 
 def test_the_admin_reviews_every_emergency_access_without_clinical_content(app, api, clinic, outside, login_as):

@@ -16,6 +16,8 @@ QUESTIONNAIRE_DUE = "questionnaire_due"
 QUESTIONNAIRE_FOLLOW_UP = "questionnaire_follow_up"
 DIGEST = "digest"
 BUNDLE_READY = "bundle_ready"
+BREAK_GLASS_TEAM = "break_glass_team"
+BREAK_GLASS_PATIENT = "break_glass_patient"
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,13 @@ WORDING: dict[str, Wording] = {
                     setting_label="the morning digest"),
     BUNDLE_READY: Wording("Your PDFs are ready", "The file you asked for is ready in careteam:",
                           setting_label="file-ready messages"),
+    # Security notices: who opened the record is behind sign-in, never in the e-mail.
+    BREAK_GLASS_TEAM: Wording("A record on your care team was opened under emergency access",
+                              "A clinician outside the care team opened the record of one of your patients under "
+                              "emergency access. Sign in to see who and why:", unsubscribable=False),
+    BREAK_GLASS_PATIENT: Wording("Your record was opened under emergency access",
+                                 "A clinician outside your care team opened your record under emergency access. "
+                                 "Sign in to see who and why:", unsubscribable=False),
 }
 
 SUBJECT = "careteam: you have a new notification"
@@ -57,7 +66,8 @@ SUBJECT = "careteam: you have a new notification"
 LOG_LABELS = {RED_FLAG: "alert", ESCALATION: "alert escalation", CHECKIN_REMINDER: "check-in reminder",
               CHECKIN_FOLLOW_UP: "check-in follow-up", NEXT_DAY_QUESTION: "next-day question",
               APPOINTMENT_REMINDER: "appointment reminder", QUESTIONNAIRE_DUE: "questionnaire reminder",
-              QUESTIONNAIRE_FOLLOW_UP: "questionnaire follow-up", DIGEST: "digest", BUNDLE_READY: "file ready"}
+              QUESTIONNAIRE_FOLLOW_UP: "questionnaire follow-up", DIGEST: "digest", BUNDLE_READY: "file ready",
+              BREAK_GLASS_TEAM: "emergency access notice", BREAK_GLASS_PATIENT: "emergency access notice"}
 
 
 def wording(kind: str) -> Wording:

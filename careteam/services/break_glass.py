@@ -8,23 +8,22 @@ telling the team's physicians and the patient, and the admin's review list.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from careteam.domain.policy import Action, Part, Relation, Role, may_break_glass
 from careteam.extensions import db
 from careteam.models import AuditEvent, BreakGlassGrant, CareTeamMember, Patient, User
-from careteam.services import access, audit, clock, mail
+from careteam.domain import notifications as kinds
+from careteam.services import access, audit, clock, outbox
 from careteam.services.errors import Forbidden, InvalidInput, NotFound
 from careteam.services.pagination import Page
 
-logger = logging.getLogger(__name__)
 
 MIN_REASON_LENGTH = 20
 MAX_REASON_LENGTH = 500
@@ -101,8 +100,8 @@ def open_record(actor: User, identifier: str, reason: str) -> Opened:
     audit.note_break_glass(actor.id, patient.id, grant.id)
     audit.record("break_glass", actor=actor, patient_id=patient.id, object_type="patient",
                  object_id=patient.id, detail=f"{minutes} min")
-    db.session.commit()
     notify_break_glass(grant)
+    db.session.commit()
     return Opened(patient.id, grant)
 
 
@@ -174,42 +173,21 @@ def review(admin: User, page: int = 1, per_page: int = 50) -> Page[ReviewRow]:
     return Page(items, page, per_page, len(rows) > per_page)
 
 
-def _when(moment: datetime) -> str:
-    return moment.astimezone(clock.zone()).strftime("%-d %b %Y, %H:%M")
-
-
-def notify_break_glass(grant: BreakGlassGrant) -> list[str]:
-    """Tell the team's physicians and the patient that the record was opened in an emergency.
-
-    A neutral sentence and a link through sign-in: no health data, no reason, and no patient
-    name to clinicians. Sent only when SMTP is configured; a failure is logged and never undoes
-    the grant. Returns the addresses written to. (At merge this becomes the outbox's entry.)
-    """
-    if not mail.mail_configured():
-        return []
-    physicians = db.session.scalars(
-        select(User).join(CareTeamMember, CareTeamMember.clinician_id == User.id)
+def notify_break_glass(grant: BreakGlassGrant) -> list[int]:
+    """Tell the team's physicians and the patient, through the outbox in the grant's own
+    transaction (the caller commits): a neutral sentence and a link through sign-in; no reason,
+    no name, no health data. Returns the accounts told."""
+    physicians = list(db.session.scalars(
+        select(User.id).join(CareTeamMember, CareTeamMember.clinician_id == User.id)
         .where(CareTeamMember.patient_id == grant.patient_id,
-               CareTeamMember.discipline == Role.PHYSICIAN, User.active.is_(True))
-    ).all()
+               CareTeamMember.discipline == Role.PHYSICIAN, User.active.is_(True))))
     patient_user = db.session.scalar(
-        select(User).join(Patient, Patient.user_id == User.id).where(Patient.id == grant.patient_id))
-    link = url_for("patients.access_log", patient_id=grant.patient_id, _external=True)
-    when = _when(grant.granted_at)
-    messages = [(p.email, "careteam: emergency access to a record of your care team",
-                 f"A clinician outside the care team opened the record of one of your patients under "
-                 f"emergency access on {when}.\n\nSign in to see who and why:\n{link}\n")
-                for p in physicians]
-    if patient_user is not None and patient_user.active:
-        messages.append((patient_user.email, "careteam: your record was opened under emergency access",
-                         f"A clinician outside your care team opened your record under emergency access "
-                         f"on {when}.\n\nSign in to see who and why:\n{link}\n"))
-    sent = []
-    for address, subject, body in messages:
-        try:
-            mail.send_mail(address, subject, body)
-        except Exception:  # noqa: BLE001 - the grant stands; the failure is logged
-            logger.exception("could not send the break-glass notice for grant %s", grant.id)
-        else:
-            sent.append(address)
-    return sent
+        select(User.id).join(Patient, Patient.user_id == User.id)
+        .where(Patient.id == grant.patient_id, User.active.is_(True)))
+    link = f"/patients/{grant.patient_id}/access-log"
+    told = [(user_id, kinds.BREAK_GLASS_TEAM) for user_id in physicians]
+    if patient_user is not None:
+        told.append((patient_user, kinds.BREAK_GLASS_PATIENT))
+    for user_id, kind in told:
+        outbox.notify(user_id, kind, link, dedupe_key=f"{kind}:{grant.id}:{user_id}")
+    return [user_id for user_id, _ in told]
