@@ -14,6 +14,8 @@ NEXT_DAY_QUESTION = "next_day_question"
 APPOINTMENT_REMINDER = "appointment_reminder"
 DIGEST = "digest"
 BUNDLE_READY = "bundle_ready"
+QUESTION_FOR_YOU = "question_for_you"
+QUESTION_REPLY = "question_reply"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,11 @@ WORDING: dict[str, Wording] = {
                     setting_label="the morning digest"),
     BUNDLE_READY: Wording("Your PDFs are ready", "The file you asked for is ready in careteam:",
                           setting_label="file-ready messages"),
+    # In-app only (no e-mail): what was asked or said stays in careteam.
+    QUESTION_FOR_YOU: Wording("Your care team asked you a question", "You have a new message in careteam:",
+                              setting_label="questions from the team"),
+    QUESTION_REPLY: Wording("New reply to a question", "You have a new message in careteam:",
+                            setting_label="replies to questions"),
 }
 
 SUBJECT = "careteam: you have a new notification"
@@ -49,7 +56,8 @@ SUBJECT = "careteam: you have a new notification"
 # The admin's delivery log names kinds without clinical words.
 LOG_LABELS = {RED_FLAG: "alert", ESCALATION: "alert escalation", CHECKIN_REMINDER: "check-in reminder",
               CHECKIN_FOLLOW_UP: "check-in follow-up", NEXT_DAY_QUESTION: "next-day question",
-              APPOINTMENT_REMINDER: "appointment reminder", DIGEST: "digest", BUNDLE_READY: "file ready"}
+              APPOINTMENT_REMINDER: "appointment reminder", DIGEST: "digest", BUNDLE_READY: "file ready",
+              QUESTION_FOR_YOU: "question asked", QUESTION_REPLY: "question reply"}
 
 
 def wording(kind: str) -> Wording:
