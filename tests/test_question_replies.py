@@ -275,6 +275,7 @@ def test_api_list_shows_replies_and_unread_per_reader(api, clinic, asked):
     hers = listed(api, clinic, "patient_a")[asked.by_physician]
     assert (hers["replies"], hers["unread_replies"], hers["new"]) == (1, 0, False)  # replying opened it
     assert listed(api, clinic, "psych")[asked.by_physician]["new"] is True  # never opened
+    assert listed(api, clinic, "psych")[asked.answered]["new"] is False  # answered: not news in itself
 
     api.physician.get(replies_url(clinic, asked.by_physician))  # reading the replies reads them
     assert listed(api, clinic, "physician")[asked.by_physician]["unread_replies"] == 0

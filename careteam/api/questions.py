@@ -76,7 +76,7 @@ class QuestionListOut(QuestionOut):
     unread_replies = fields.Int(attribute="unread.unread", metadata={
         "description": "Replies by others the caller has not read (reading the replies reads them)."})
     new = fields.Bool(attribute="unread.new", metadata={
-        "description": "Asked by someone else, and the caller has never read its replies."})
+        "description": "Open, asked by someone else, and the caller has never opened it."})
 
 
 @blp.route("/<int:patient_id>/questions")

@@ -57,6 +57,7 @@ def unread(last_read_reply_id: int | None, replies: Iterable[tuple[int, int]], r
     return sum(1 for reply_id, author_id in replies if reply_id > seen and author_id != reader_id)
 
 
-def is_new_to(reader_id: int, asked_by_id: int, ever_opened: bool) -> bool:
-    """A question someone else asked that the reader has never opened."""
-    return not ever_opened and asked_by_id != reader_id
+def is_new_to(reader_id: int, asked_by_id: int, ever_opened: bool, is_open: bool = True) -> bool:
+    """An open question someone else asked that the reader has never opened. (An answered one is
+    not news in itself; a reply under it that the reader has not seen still counts as unread.)"""
+    return is_open and not ever_opened and asked_by_id != reader_id

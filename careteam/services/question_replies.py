@@ -156,12 +156,13 @@ def unread_for(reader_id: int, patient_id: int) -> dict[int, Unread]:
     mark = func.coalesce(QuestionRead.last_reply_id, 0)
     by_other_unread = and_(QuestionReply.author_id != reader_id, QuestionReply.id > mark)
     rows = db.session.execute(
-        select(Question.id, Question.asked_by_id, QuestionRead.question_id.label("opened"),
+        select(Question.id, Question.asked_by_id, Question.answered_at, QuestionRead.question_id.label("opened"),
                func.count(QuestionReply.id).label("replies"),
                func.coalesce(func.sum(case((by_other_unread, 1), else_=0)), 0).label("unread"))
         .outerjoin(QuestionRead, and_(QuestionRead.question_id == Question.id, QuestionRead.user_id == reader_id))
         .outerjoin(QuestionReply, QuestionReply.question_id == Question.id)
         .where(Question.patient_id == patient_id)
-        .group_by(Question.id, Question.asked_by_id, QuestionRead.question_id))
-    return {r.id: Unread(r.replies, int(r.unread), rules.is_new_to(reader_id, r.asked_by_id, r.opened is not None))
+        .group_by(Question.id, Question.asked_by_id, Question.answered_at, QuestionRead.question_id))
+    return {r.id: Unread(r.replies, int(r.unread),
+                         rules.is_new_to(reader_id, r.asked_by_id, r.opened is not None, r.answered_at is None))
             for r in rows}

@@ -61,7 +61,7 @@ def test_unread_replies(last_read, replies, reader, expected):
     assert unread(last_read, replies, reader) == expected
 
 
-@pytest.mark.parametrize(("reader", "asker", "opened", "expected"), [
-    (1, 2, False, True), (1, 2, True, False), (1, 1, False, False)])
-def test_a_question_is_new_to_whoever_did_not_ask_it_until_opened(reader, asker, opened, expected):
-    assert is_new_to(reader, asker, opened) is expected
+@pytest.mark.parametrize(("reader", "asker", "opened", "is_open", "expected"), [
+    (1, 2, False, True, True), (1, 2, True, True, False), (1, 1, False, True, False), (1, 2, False, False, False)])
+def test_an_open_question_is_new_to_whoever_did_not_ask_it_until_opened(reader, asker, opened, is_open, expected):
+    assert is_new_to(reader, asker, opened, is_open) is expected

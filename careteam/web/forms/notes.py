@@ -47,7 +47,7 @@ class QuestionForm(Form):
     # The length is the service's to judge, so the message says how long it may be.
     text = TextAreaField(
         "Your question",
-        description="It stays on the list until the care team marks it answered. You can both reply under it.",
+        description="It stays on the list until the care team marks it answered. You and the team can reply under it.",
         validators=[DataRequired("Write the question.")],
     )
 
