@@ -3,6 +3,8 @@ them, what is unread for whom, the in-app notices, the audit and the timeline; p
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -366,3 +368,19 @@ def test_the_summary_and_overview_show_the_latest_reply_only(app, api, clinic, l
     with app.app_context():  # the open count is unchanged by replies
         assert db.session.scalar(select(Question.answered_at).where(Question.id == asked.by_physician)) is None
     assert summary["more_questions"] == 0 and len(summary["questions"]) == 2
+
+
+def test_the_pdf_shows_the_latest_reply_not_the_thread(api, clinic, login_as, asked, tmp_path):
+    from tests.test_summary_pdf import download, pdf_text
+
+    for who, text in (("patient_a", "About forty minutes."), ("physician", "And standing?"),
+                      ("patient_a", "Standing is harder " + "than sitting " * 40)):
+        api.as_(who).post(replies_url(clinic, asked.by_physician), json={"text": text})
+    pdf = download(login_as(clinic.physician), clinic.record_a.id).data
+    if os.environ.get("CARETEAM_SCREENSHOT_DIR"):  # for people to look at (pdftoppm -png)
+        Path(os.environ["CARETEAM_SCREENSHOT_DIR"], "summary-with-replies.pdf").write_bytes(pdf)
+    _, text = pdf_text(pdf)
+    flat = " ".join(text.split())
+    assert "How long can you sit now?" in flat and "Latest reply, Alice Patient (patient)" in flat
+    assert "Standing is harder" in flat and "forty minutes" not in flat and "And standing?" not in flat
+    assert flat.count("than sitting") < 40  # cut short: a summary, not the conversation
