@@ -384,3 +384,14 @@ def test_the_pdf_shows_the_latest_reply_not_the_thread(api, clinic, login_as, as
     assert "How long can you sit now?" in flat and "Latest reply, Alice Patient (patient)" in flat
     assert "Standing is harder" in flat and "forty minutes" not in flat and "And standing?" not in flat
     assert flat.count("than sitting") < 40  # cut short: a summary, not the conversation
+
+
+def test_replies_count_against_the_per_user_write_limit(app, api, clinic, asked, monkeypatch):
+    monkeypatch.setitem(app.config, "CARETEAM_WRITE_LIMIT_PER_USER", "2 per minute")
+    for n in range(2):
+        assert api.patient_a.post(replies_url(clinic, asked.by_physician), json={"text": f"R{n}"}).status_code == 201
+    refused = api.patient_a.post(replies_url(clinic, asked.by_physician), json={"text": "One more"})
+    assert refused.status_code == 429 and "saved a lot" in refused.get_json()["errors"]["_"][0]
+    with app.app_context():
+        assert len(db.session.scalars(select(QuestionReply)).all()) == 2
+    assert api.patient_a.get(replies_url(clinic, asked.by_physician)).status_code == 200
