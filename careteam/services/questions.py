@@ -16,9 +16,6 @@ from careteam.services import audit, outbox, timeline
 from careteam.services.access import authorize
 from careteam.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 
-__all__ = ["MAX_ANSWER_LENGTH", "MAX_TEXT_LENGTH", "STATUSES", "answer", "ask", "list_questions", "may_close",
-           "may_reopen", "open_questions", "reopen"]
-
 STATUSES = ("open", "answered", "all")
 OBJECT_TYPE = "question"
 
