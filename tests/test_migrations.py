@@ -102,3 +102,55 @@ def test_events_written_before_the_chain_are_chained_by_the_upgrade(empty_databa
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
     assert "intact, 3 events" in result.output
+
+
+@pytest.mark.no_rollback
+def test_0009_turns_answers_into_replies_marks_everything_read_and_refuses_to_drop_replies(
+        empty_database_url, monkeypatch, capfd):
+    from careteam.models import Question, QuestionRead, QuestionReply
+    from careteam.services import question_replies
+    from tests import factories
+    from tests.support.notes import add_question
+
+    monkeypatch.delenv("CARETEAM_ALLOW_DATA_LOSS", raising=False)
+    app = create_app(make_config(empty_database_url))
+    with app.app_context():
+        upgrade(revision="0008_questionnaire_reminders")
+        cast = factories.clinic()
+        ids = dict(physician=cast.physician.id, physio=cast.physio.id, psych=cast.psych.id, patient=cast.patient_a.id,
+                   physician_b=cast.physician_b.id, record=cast.record_a.id)
+        answered = add_question(ids["record"], cast.patient_a, "Is heat safe?", answered_by=cast.physio, answer="Yes.")
+        closed_silently = add_question(ids["record"], cast.patient_a, "Noted?", answered_by=cast.physician)
+        still_open = add_question(ids["record"], cast.physician, "Any numbness?")
+        db.session.remove()
+        upgrade()
+        replies = db.session.scalars(select_all(QuestionReply)).all()
+        assert [(r.question_id, r.author_id, r.author_role, r.text, r.is_answer) for r in replies] == [
+            (answered, ids["physio"], "physiotherapist", "Yes.", True)]
+        assert replies[0].created_at == db.session.get(Question, answered).answered_at
+        reads = {(r.question_id, r.user_id): r.last_reply_id for r in db.session.scalars(select_all(QuestionRead))}
+        readers = {ids["patient"], ids["physician"], ids["physio"], ids["psych"]}
+        assert reads == {(q, u): (replies[0].id if q == answered else 0)
+                         for q in (answered, closed_silently, still_open) for u in readers}
+        assert all(not u.new and not u.unread for u in question_replies.unread_for(ids["psych"], ids["record"]).values())
+        assert db.session.get(Question, answered).answer == "Yes."  # kept for older readers
+        db.session.remove()
+        with pytest.raises(SystemExit):
+            downgrade(revision="0008_questionnaire_reminders")
+        assert "replies under questions" in capfd.readouterr().err
+        assert "question_replies" in table_names(app)
+    monkeypatch.setenv("CARETEAM_ALLOW_DATA_LOSS", "1")
+    with app.app_context():
+        downgrade(revision="0008_questionnaire_reminders")
+        assert {"question_replies", "question_reads"}.isdisjoint(table_names(app))
+        assert db.session.execute(text("SELECT answer FROM questions WHERE id = :id"), {"id": answered}).scalar() == "Yes."
+        db.session.remove()
+        downgrade(revision="base")
+        db.engine.dispose()
+
+
+def select_all(model):
+    """Every row of a model's table, in primary-key order."""
+    from sqlalchemy import select
+
+    return select(model).order_by(*model.__table__.primary_key.columns)

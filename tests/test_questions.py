@@ -1,4 +1,5 @@
-"""Questions for the next appointment: asking, marking answered, reopening; pages and API."""
+"""Questions for the next appointment: asking, marking answered, reopening; pages and API.
+The conversation under a question is in tests/test_question_replies.py."""
 
 from __future__ import annotations
 
@@ -36,21 +37,6 @@ def asked(app, clinic):
             answered=add_question(clinic.record_a.id, clinic.patient_a, "Is heat safe?", answered_by=clinic.physician,
                                   answer="Yes, 15 minutes."),
         )
-
-
-# --- the rule ---------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("role", "asker_is_actor", "allowed"), [
-    ("patient", True, True),
-    ("patient", False, False),
-    ("physician", False, True),
-    ("physiotherapist", True, True),
-    ("psychologist", False, True),
-])
-def test_who_may_mark_a_question_answered(role, asker_is_actor, allowed):
-    actor = SimpleNamespace(id=7, role_enum=questions.Role(role))
-    question = SimpleNamespace(asked_by_id=7 if asker_is_actor else 8)
-    assert questions.may_mark_answered(actor, question) is allowed
 
 
 # --- asking -----------------------------------------------------------------------------------------
@@ -155,13 +141,11 @@ def test_answer_is_optional(api, clinic, asked):
     assert body["answered"] and body["answer"] == ""
 
 
-def test_patient_marks_only_their_own_questions_answered(api, clinic, asked):
-    own = api.patient_a.post(api_url(clinic, f"/{asked.by_patient}/answer"), json={})
-    assert own.status_code == 200 and own.get_json()["answered_by_id"] == clinic.patient_a.id
-
-    other = api.patient_a.post(api_url(clinic, f"/{asked.by_physio}/answer"), json={})
-    assert other.status_code == 403
-    assert api.patient_a.get(api_url(clinic)).get_json()[0]["id"] == asked.by_physio
+def test_the_patient_replies_but_does_not_close_even_her_own_questions(api, clinic, asked):
+    for qid in (asked.by_patient, asked.by_physio):
+        refused = api.patient_a.post(api_url(clinic, f"/{qid}/answer"), json={})
+        assert refused.status_code == 403 and "reply" in refused.get_json()["errors"]["_"][0]
+    assert [q["id"] for q in api.patient_a.get(api_url(clinic)).get_json()] == [asked.by_patient, asked.by_physio]
 
 
 def test_answering_an_answered_question_is_409_with_the_current_answer(api, clinic, asked):
@@ -187,6 +171,10 @@ def test_reopen(api, clinic, asked):
     assert api.physician.post(api_url(clinic, f"/{asked.by_physio}/reopen"), json={}).status_code == 409
     assert api.patient_a.post(api_url(clinic, f"/{asked.by_physio}/answer"), json={}).status_code == 403
     assert api.patient_a.post(api_url(clinic, f"/{asked.answered}/reopen"), json={"x": 1}).status_code == 422
+    # the patient reopens only what she asked
+    assert api.physio.post(api_url(clinic, f"/{asked.by_physio}/answer"), json={}).status_code == 200
+    assert api.patient_a.post(api_url(clinic, f"/{asked.by_physio}/reopen"), json={}).status_code == 403
+    assert api.physician.post(api_url(clinic, f"/{asked.by_physio}/reopen"), json={}).status_code == 200
 
 
 def test_losing_a_race_to_answer_is_a_conflict(app, ctx, clinic, asked):
@@ -209,19 +197,31 @@ def test_page_shows_open_questions_first_then_the_form_then_answered(clinic, log
                                      "Is heat safe?")]
     assert order == sorted(order)
     assert "Asked by Alice Patient (Patient)" in html and "Asked by Pat Physio (Physiotherapist)" in html
-    assert html.count("Mark answered") == 2 and "Yes, 15 minutes." in html
+    for qid in (asked.by_patient, asked.by_physio, asked.answered):  # each opens its conversation
+        assert f'href="/patients/{clinic.record_a.id}/questions/{qid}"' in html
 
 
-def test_patient_page_offers_mark_answered_only_for_own_questions(clinic, login_as, asked):
-    html = login_as(clinic.patient_a).get(page_url(clinic)).get_data(as_text=True)
-    assert html.count("Mark answered") == 1 and "Asked by you" in html and "Ask a question" in html
+def test_patient_conversation_offers_reply_not_mark_answered(clinic, login_as, asked):
+    client = login_as(clinic.patient_a)
+    own = client.get(page_url(clinic, f"/{asked.by_patient}")).get_data(as_text=True)
+    theirs = client.get(page_url(clinic, f"/{asked.by_physio}")).get_data(as_text=True)
+    for html in (own, theirs):
+        assert "Send reply" in html and "Mark answered" not in html
+    assert "Asked by you" in own
+    answered = client.get(page_url(clinic, f"/{asked.answered}")).get_data(as_text=True)
+    assert "Yes, 15 minutes." in answered
+    assert "Send reply" not in answered and "Reopen this question" in answered  # she asked it
+
+
+def test_clinician_conversation_offers_reply_and_mark_answered(clinic, login_as, asked):
+    html = login_as(clinic.physio).get(page_url(clinic, f"/{asked.by_patient}")).get_data(as_text=True)
+    assert "Send reply" in html and "Mark answered" in html
 
 
 def test_page_answer_and_reopen(app, clinic, login_as, asked):
     client = login_as(clinic.psych)
-    done = client.post(page_url(clinic, f"/{asked.by_physio}/answer"),
-                       data={f"q{asked.by_physio}-answer": "The bridge."})
-    assert done.status_code == 302
+    done = client.post(page_url(clinic, f"/{asked.by_physio}/answer"), data={"text": "The bridge."})
+    assert done.status_code == 302 and done.headers["Location"].endswith(page_url(clinic, f"/{asked.by_physio}"))
     already = client.post(page_url(clinic, f"/{asked.by_physio}/answer"), data={}, follow_redirects=True)
     assert "already marked answered" in already.get_data(as_text=True)
     reopened = client.post(page_url(clinic, f"/{asked.answered}/reopen"))
@@ -232,18 +232,20 @@ def test_page_answer_and_reopen(app, clinic, login_as, asked):
         assert heat_q.answered_at is None
 
 
-def test_page_answer_with_bad_input_keeps_it(clinic, login_as, asked):
+def test_page_answer_with_bad_input_keeps_it_and_focuses_the_summary(clinic, login_as, asked):
     long_answer = "yes " * 1_251
     response = login_as(clinic.physio).post(page_url(clinic, f"/{asked.by_patient}/answer"),
-                                            data={f"q{asked.by_patient}-answer": long_answer})
+                                            data={"text": long_answer})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert long_answer.strip() in html and "<details open>" in html
+    assert long_answer.strip() in html
+    assert 'id="reply-errors" autofocus' in html and 'href="#text"' in html
 
 
-def test_patient_may_not_mark_a_clinicians_question_on_the_page(clinic, login_as, asked):
-    response = login_as(clinic.patient_a).post(page_url(clinic, f"/{asked.by_physio}/answer"), data={})
-    assert response.status_code == 403
+def test_patient_may_not_mark_a_question_answered_on_the_page(clinic, login_as, asked):
+    for qid in (asked.by_physio, asked.by_patient):
+        response = login_as(clinic.patient_a).post(page_url(clinic, f"/{qid}/answer"), data={})
+        assert response.status_code == 403
 
 
 # --- audit, timeline, loader -------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from careteam.models import (
     Note,
     Patient,
     Question,
+    QuestionReply,
     RecordEvent,
     RedFlagAlert,
     User,
@@ -272,6 +273,11 @@ def _notes_and_questions(users, patient, first_week, today) -> None:
                               asked_by_id=users["physician_a"].id, asked_by_role="physician",
                               created_at=at(today - timedelta(days=1), 8))
     db.session.add_all([answered, open_from_patient, open_from_team])
+    db.session.flush()
+    # The answer is also the last reply of its conversation, as migration 0008 made of older answers.
+    db.session.add(QuestionReply(question_id=answered.id, author_id=answered.answered_by_id,
+                                 author_role="physiotherapist", text=answered.answer, is_answer=True,
+                                 created_at=answered.answered_at))
 
 
 def _note_part(visibility: str) -> Part:

@@ -18,6 +18,8 @@ DIGEST = "digest"
 BUNDLE_READY = "bundle_ready"
 BREAK_GLASS_TEAM = "break_glass_team"
 BREAK_GLASS_PATIENT = "break_glass_patient"
+QUESTION_FOR_YOU = "question_for_you"
+QUESTION_REPLY = "question_reply"
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,11 @@ WORDING: dict[str, Wording] = {
     BREAK_GLASS_PATIENT: Wording("Your record was opened under emergency access",
                                  "A clinician outside your care team opened your record under emergency access. "
                                  "Sign in to see who and why:", unsubscribable=False),
+    # In-app only (no e-mail): what was asked or said stays in careteam.
+    QUESTION_FOR_YOU: Wording("Your care team asked you a question", "You have a new message in careteam:",
+                              setting_label="questions from the team"),
+    QUESTION_REPLY: Wording("New reply to a question", "You have a new message in careteam:",
+                            setting_label="replies to questions"),
 }
 
 SUBJECT = "careteam: you have a new notification"
@@ -67,7 +74,8 @@ LOG_LABELS = {RED_FLAG: "alert", ESCALATION: "alert escalation", CHECKIN_REMINDE
               CHECKIN_FOLLOW_UP: "check-in follow-up", NEXT_DAY_QUESTION: "next-day question",
               APPOINTMENT_REMINDER: "appointment reminder", QUESTIONNAIRE_DUE: "questionnaire reminder",
               QUESTIONNAIRE_FOLLOW_UP: "questionnaire follow-up", DIGEST: "digest", BUNDLE_READY: "file ready",
-              BREAK_GLASS_TEAM: "emergency access notice", BREAK_GLASS_PATIENT: "emergency access notice"}
+              BREAK_GLASS_TEAM: "emergency access notice", BREAK_GLASS_PATIENT: "emergency access notice",
+              QUESTION_FOR_YOU: "question asked", QUESTION_REPLY: "question reply"}
 
 
 def wording(kind: str) -> Wording:

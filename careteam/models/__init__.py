@@ -12,7 +12,7 @@ from careteam.models.flare import FlareDay, FlarePlan, flare_plan_tools
 from careteam.models.goal import FunctionalGoal, GoalScore
 from careteam.models.graded_activity import ActivityLog, GradedActivityPlan, QuotaDecision
 from careteam.models.intervention import Intervention
-from careteam.models.note import Note, Question
+from careteam.models.note import Note, Question, QuestionRead, QuestionReply
 from careteam.models.notification import EmailOptOut, Notification, ReminderSettings
 from careteam.models.patient import CareTeamMember, Patient
 from careteam.models.protocol import ProtocolTemplate
@@ -53,6 +53,8 @@ __all__ = [
     "QuestionnaireResponse",
     "QuotaDecision",
     "Question",
+    "QuestionRead",
+    "QuestionReply",
     "RecordEvent",
     "RecoveryCode",
     "RedFlagAlert",

@@ -61,6 +61,35 @@ class Question(db.Model):
     answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
 
 
+class QuestionReply(db.Model):
+    """One message under a question, by the patient or the team, oldest first. The reply that
+    marked its question answered carries `is_answer` (its text is also the question's `answer`,
+    which a reopen clears; the reply stays in the conversation)."""
+
+    __tablename__ = "question_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    author_role: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    is_answer: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+
+
+class QuestionRead(db.Model):
+    """How far one person has read one question's conversation: opening it reads it all."""
+
+    __tablename__ = "question_reads"
+
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    last_reply_id: Mapped[int] = mapped_column(default=0)  # 0: opened before any reply
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 # Only the void columns may change, and only once; no note is ever deleted. The same statements
 # are in migration 0005_audit; these cover schemas made with create_all (tests).
 _WRITTEN_COLUMNS = "id, patient_id, author_id, author_role, visibility, body, addendum_to_id, created_at"

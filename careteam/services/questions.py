@@ -1,29 +1,36 @@
-"""Questions for the next appointment: asked by the patient or the team, marked answered."""
+"""Questions for the next appointment: asked by the patient or the team, answered (closed) by the
+team, reopened. The conversation under a question is careteam.services.question_replies."""
 
 from __future__ import annotations
 
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import joinedload
 
+from careteam.domain import notifications as kinds
+from careteam.domain import questions as rules
 from careteam.domain.policy import Action, Part, Role
+from careteam.domain.questions import MAX_ANSWER_LENGTH, MAX_TEXT_LENGTH
 from careteam.extensions import db
 from careteam.models import Patient, Question, User, utcnow
-from careteam.services import audit, timeline
+from careteam.services import audit, outbox, timeline
 from careteam.services.access import authorize
 from careteam.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 
-MAX_TEXT_LENGTH = 2_000
-MAX_ANSWER_LENGTH = 5_000
 STATUSES = ("open", "answered", "all")
 OBJECT_TYPE = "question"
 
 
-def may_mark_answered(actor: User, question: Question) -> bool:
-    """Clinicians on the team mark any question answered; the patient only the ones they asked.
+def may_close(actor: User) -> bool:
+    """Whether the actor may mark questions answered; the caller has authorized the write."""
+    return rules.may_close(actor.role_enum)
 
-    The caller has authorized the actor to write questions on this record.
-    """
-    return actor.role_enum != Role.PATIENT or question.asked_by_id == actor.id
+
+def may_reopen(actor: User, question: Question) -> bool:
+    return rules.may_reopen(actor.role_enum, actor.id, question.asked_by_id)
+
+
+def thread_link(patient_id: int, question_id: int) -> str:
+    return f"/patients/{patient_id}/questions/{question_id}"
 
 
 def _checked_text(text: str | None) -> str:
@@ -77,26 +84,28 @@ def ask(actor: User, patient_id: int, text: str) -> Question:
     patient = authorize(actor, patient_id, Part.QUESTIONS, Action.WRITE, object_type=OBJECT_TYPE)
     question = add_question(patient.id, actor, text)
     audit.record("create", actor=actor, patient_id=patient.id, object_type=OBJECT_TYPE, object_id=question.id)
+    if actor.role_enum != Role.PATIENT:  # the team asks the patient: she hears of it in the app
+        outbox.notify(patient.user_id, kinds.QUESTION_FOR_YOU, thread_link(patient.id, question.id), email=False)
     db.session.commit()
     return question
 
 
-def _authorized_question(actor: User, patient_id: int, question_id: int) -> Question:
-    """The question, if the actor may mark it answered or reopen it; else 404 or 403 (audited)."""
+def _authorized_question(actor: User, patient_id: int, question_id: int, may, refusal: str) -> Question:
+    """The question, if `may(question)` lets the actor change it; else 404 or 403 (audited)."""
     patient = authorize(actor, patient_id, Part.QUESTIONS, Action.WRITE, object_type=OBJECT_TYPE,
                         object_id=question_id)
     question = _find(patient.id, question_id)
-    if question is not None and may_mark_answered(actor, question):
+    if question is not None and may(question):
         return question
     audit.record_denial("update", actor=actor, patient_id=patient.id, object_type=OBJECT_TYPE,
                         object_id=question_id)
     if question is None:
         raise NotFound()
-    raise Forbidden("Only the care team can mark a question you did not ask as answered.")
+    raise Forbidden(refusal)
 
 
 def _change(actor: User, question: Question, values: dict, *, when_open: bool, action: str,
-            summary: str) -> Question:
+            summary: str, then=None) -> Question:
     """Change the question only if it is still open (or still answered): a lost race is a 409.
 
     The timeline's `summary` names who did what; the question's free text stays out of it."""
@@ -111,6 +120,8 @@ def _change(actor: User, question: Question, values: dict, *, when_open: bool, a
         db.session.refresh(question)  # what the other request wrote
         raise Conflict("Someone else changed this question in the meantime.", current=_current(question))
     audit.record(action, actor=actor, patient_id=patient_id, object_type=OBJECT_TYPE, object_id=question_id)
+    if then is not None:
+        then()
     # Only whether it is answered: the texts stay out of the timeline, like the summary.
     timeline.record_change(actor, patient_id, Part.QUESTIONS, OBJECT_TYPE, question_id, summary=summary,
                            changes={"answered": (was_answered, values["answered_at"] is not None)})
@@ -119,18 +130,30 @@ def _change(actor: User, question: Question, values: dict, *, when_open: bool, a
 
 
 def answer(actor: User, patient_id: int, question_id: int, answer: str = "") -> Question:
-    """Mark a question answered (who and when), with an optional answer."""
-    question = _authorized_question(actor, patient_id, question_id)
+    """Mark a question answered (who and when), by the team, with an optional answer. The answer
+    is also the conversation's last reply (marked as the answer), which tells the patient."""
+    question = _authorized_question(actor, patient_id, question_id, lambda _q: may_close(actor),
+                                    "Only the care team can mark a question answered; you can reply to it instead.")
     text = _checked_answer(answer)
     if question.answered_at is not None:
         raise Conflict("This question is already marked answered.", current=_current(question))
+
+    def add_answer_reply() -> None:
+        if text:
+            from careteam.services import question_replies  # it builds on this module
+
+            question_replies.add_reply(actor, question, text, is_answer=True)
+
     return _change(actor, question, {"answered_at": utcnow(), "answered_by_id": actor.id, "answer": text},
-                   when_open=True, action="answer", summary=f"Question marked answered by {actor.name}")
+                   when_open=True, action="answer", summary=f"Question marked answered by {actor.name}",
+                   then=add_answer_reply)
 
 
 def reopen(actor: User, patient_id: int, question_id: int) -> Question:
-    """Put an answered question back on the list for the next appointment; the answer is cleared."""
-    question = _authorized_question(actor, patient_id, question_id)
+    """Put an answered question back on the list for the next appointment; the answer is cleared
+    from the question (its reply stays in the conversation)."""
+    question = _authorized_question(actor, patient_id, question_id, lambda q: may_reopen(actor, q),
+                                    "Only the care team can reopen a question you did not ask.")
     if question.answered_at is None:
         raise Conflict("This question is already open.", current=_current(question))
     return _change(actor, question, {"answered_at": None, "answered_by_id": None, "answer": ""},

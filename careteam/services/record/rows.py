@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from careteam.extensions import db
-from careteam.models import CareTeamMember, Patient, Question, RedFlagAlert, User, WeeklyCheckin
+from careteam.models import CareTeamMember, Patient, Question, QuestionReply, RedFlagAlert, User, WeeklyCheckin
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,19 @@ class AlertRow:
 
 
 @dataclass(frozen=True)
+class ReplyRow:
+    """The latest reply under a question: all a summary shows of its conversation."""
+
+    author_id: int
+    author: Person
+    author_role: str
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class QuestionRow:
-    """An open question (so no answer yet)."""
+    """An open question (so no answer yet), with its latest reply."""
 
     id: int
     text: str
@@ -71,9 +82,13 @@ class QuestionRow:
     answered_by_id: None = None
     answered_by: None = None
     answer: str = ""
+    latest_reply: ReplyRow | None = None
 
 
 _acknowledger = aliased(User)
+_replier = aliased(User)
+_latest_reply_id = (select(func.max(QuestionReply.id)).where(QuestionReply.question_id == Question.id)
+                    .correlate(Question).scalar_subquery())
 
 PATIENT_HEADER = (select(Patient.id, Patient.user_id, User.name, Patient.date_of_birth)
                   .join(User, User.id == Patient.user_id))
@@ -89,8 +104,13 @@ ALERTS = (select(RedFlagAlert.id, RedFlagAlert.flags, RedFlagAlert.checkin_id, W
           .outerjoin(_acknowledger, _acknowledger.id == RedFlagAlert.acknowledged_by_id)
           .order_by(RedFlagAlert.raised_at.desc(), RedFlagAlert.id.desc()))
 OPEN_QUESTIONS = (select(Question.id, Question.text, Question.asked_by_id, User.name, Question.asked_by_role,
-                         Question.created_at, Question.checkin_id, func.count().over().label("total"))
+                         Question.created_at, Question.checkin_id, func.count().over().label("total"),
+                         QuestionReply.author_id.label("reply_author_id"), _replier.name.label("reply_author"),
+                         QuestionReply.author_role.label("reply_author_role"), QuestionReply.text.label("reply_text"),
+                         QuestionReply.created_at.label("reply_at"))
                   .join(User, User.id == Question.asked_by_id)
+                  .outerjoin(QuestionReply, QuestionReply.id == _latest_reply_id)
+                  .outerjoin(_replier, _replier.id == QuestionReply.author_id)
                   .where(Question.answered_at.is_(None))
                   .order_by(Question.created_at.desc(), Question.id.desc()))
 
@@ -129,4 +149,11 @@ def open_questions(patient_id: int, limit: int) -> tuple[list[QuestionRow], int]
     rows = list(db.session.execute(OPEN_QUESTIONS.where(Question.patient_id == patient_id).limit(limit)))
     total = rows[0].total if rows else 0
     return [QuestionRow(r.id, r.text, r.asked_by_id, Person(r.asked_by_id, r.name), r.asked_by_role, r.created_at,
-                        r.checkin_id) for r in reversed(rows)], total
+                        r.checkin_id, latest_reply=_latest_reply(r)) for r in reversed(rows)], total
+
+
+def _latest_reply(r) -> ReplyRow | None:
+    if r.reply_author_id is None:
+        return None
+    return ReplyRow(r.reply_author_id, Person(r.reply_author_id, r.reply_author), r.reply_author_role, r.reply_text,
+                    r.reply_at)

@@ -6,7 +6,7 @@ from wtforms import SearchField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from careteam.services.notes import MAX_BODY_LENGTH, MAX_QUERY_LENGTH, MAX_VOID_REASON_LENGTH
-from careteam.services.questions import MAX_ANSWER_LENGTH, MAX_TEXT_LENGTH
+from careteam.domain.questions import MAX_ANSWER_LENGTH
 from careteam.web.forms import Form, options
 
 
@@ -44,12 +44,16 @@ class NoteSearchForm(Form):
 
 
 class QuestionForm(Form):
+    # The length is the service's to judge, so the message says how long it may be.
     text = TextAreaField(
         "Your question",
-        description="It stays on the list until someone marks it answered.",
-        validators=[DataRequired("Write the question."), Length(max=MAX_TEXT_LENGTH)],
+        description="It stays on the list until the care team marks it answered. You and the team can reply under it.",
+        validators=[DataRequired("Write the question.")],
     )
 
 
-class AnswerForm(Form):
-    answer = TextAreaField("Answer (optional)", validators=[Optional(), Length(max=MAX_ANSWER_LENGTH)])
+class ReplyForm(Form):
+    """One box for both buttons: "Send reply" (text required) and, for the team, "Mark answered"
+    (the text, if any, is the answer). The services judge emptiness and length."""
+
+    text = TextAreaField("Your reply", validators=[Optional(), Length(max=MAX_ANSWER_LENGTH)])
