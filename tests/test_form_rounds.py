@@ -1,0 +1,53 @@
+"""Every form reports all its problems in one round (issue 14, item 6): a form whose own checks
+fail still runs the service's rules on what it could read, so nobody fixes one message, submits,
+and meets the next."""
+
+from __future__ import annotations
+
+import re
+
+from tests.test_exercises import bridge, dose_form, doses_of, fixed_clock, page  # noqa: F401 - fixtures
+
+
+def _error_fields(html: str) -> set[str]:
+    return set(re.findall(r'id="([a-z_-]+)-error"', html))
+
+
+def test_the_dose_form_shows_the_reason_and_the_numbers_at_once(app, clinic, login_as, bridge):
+    # The round seen in the walk-through: a missing reason first, the numbers only after fixing it.
+    response = login_as(clinic.physio).post(f"{page(clinic)}/exercises/{bridge}/dose", data=dose_form(
+        reason="", sets="0", reps="500", load_kg="4", effective_from="2026-03-01"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Say why the dose is set or changed." in html
+    assert "The number of sets must be between 1 and 20." in html
+    assert "The number of repetitions must be between" in html
+    assert "Give the load in kg or as a band, not both." in html
+    assert "cannot start before the current one" in html
+    assert _error_fields(html) >= {"reason", "sets", "reps", "load_band", "effective_from"}
+    assert len(doses_of(app, bridge)) == 1
+
+
+def test_a_field_the_form_could_not_read_gets_one_message_not_two(clinic, login_as, bridge):
+    response = login_as(clinic.physio).post(f"{page(clinic)}/exercises/{bridge}/dose",
+                                            data=dose_form(reps="many", reason="", sets="99"))
+    html = response.get_data(as_text=True)
+    assert "Not a valid integer value." in html and "Enter the number of repetitions" not in html
+    assert "Say why the dose is set or changed." in html and "must be between 1 and 20" in html
+
+
+def test_the_new_exercise_form_shows_name_and_dose_problems_at_once(clinic, login_as):
+    response = login_as(clinic.physio).post(f"{page(clinic)}/exercises/new", data={
+        **dose_form(sessions_per_week="30", reason=""), "name": "", "side": "left"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Name the exercise." in html and "Say why the dose is set or changed." in html
+    assert "sessions per week must be between" in html.lower()
+
+
+def test_the_end_form_shows_the_date_and_the_reason_at_once(clinic, login_as, bridge):
+    response = login_as(clinic.physio).post(f"{page(clinic)}/exercises/{bridge}/end", data={
+        "end-based_on_version": "1", "end-ended_on": "2026-03-20", "end-reason": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Say why the exercise ends." in html and "cannot end in the future" in html
