@@ -51,3 +51,21 @@ def test_the_end_form_shows_the_date_and_the_reason_at_once(clinic, login_as, br
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Say why the exercise ends." in html and "cannot end in the future" in html
+
+
+def test_the_goal_form_shows_the_activity_and_the_target_at_once(clinic, login_as):
+    response = login_as(clinic.physician).post(f"/patients/{clinic.record_a.id}/goals/new", data={
+        "activity": "", "baseline_score": "6", "target_score": "3", "target_date": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Describe the activity." in html and "cannot be below the baseline" in html
+
+
+def test_the_activity_plan_form_shows_the_name_and_the_amounts_at_once(clinic, login_as):
+    response = login_as(clinic.physio).post(f"/patients/{clinic.record_a.id}/activity/new", data={
+        "activity": "", "unit": "minutes", "mode": "time_contingent", "start_percent": "80", "increment": "30",
+        "increment_every": "week", "goal_value": "20", "goal_date": "2026-01-01"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Name the activity." in html and "Make the increment smaller than the goal." in html
+    assert "The goal date cannot be in the past." in html
