@@ -282,15 +282,18 @@ def _note_part(visibility: str) -> Part:
 
 
 def _appointments(users, maria, tom, today) -> None:
-    """Maria was last seen seven weeks ago and comes back tomorrow; Tom sees Dr. Berg the day after."""
-    for patient, key, days, hour, kind in ((maria, "physician_a", -49, 9, "follow_up"),
-                                           (maria, "physician_a", 1, 9, "review"),
-                                           (maria, "physiotherapist", 1, 14, "follow_up"),
-                                           (tom, "physician_b", 2, 11, "follow_up")):
+    """Maria was last seen seven weeks ago and comes back tomorrow; Tom sees Dr. Berg by video
+    the day after."""
+    for patient, key, days, hour, kind, minutes, place, video in (
+            (maria, "physician_a", -49, 9, "follow_up", 30, "Consulting room 3, ground floor", None),
+            (maria, "physician_a", 1, 9, "review", 30, "Consulting room 3, ground floor", None),
+            (maria, "physiotherapist", 1, 14, "follow_up", 45, "Physiotherapy gym, first floor", None),
+            (tom, "physician_b", 2, 11, "telehealth", 20, "", "https://video.example.org/careteam-demo-berg")):
         clinician = users[key]
         db.session.add(Appointment(patient_id=patient.id, clinician_id=clinician.id, kind=kind,
-                                   starts_at=at(today + timedelta(days=days), hour, 30),
-                                   created_by_id=clinician.id))
+                                   starts_at=at(today + timedelta(days=days), hour, 30), duration_minutes=minutes,
+                                   place=place, video_url=video, created_by_id=clinician.id,
+                                   created_at=at(today + timedelta(days=min(days, 0) - 14), 12)))
 
 
 def _access_history(users, patient, today) -> None:

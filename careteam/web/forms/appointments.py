@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from wtforms import DateField, IntegerField, SelectField, StringField, TimeField, URLField, ValidationError
+from wtforms import DateField, IntegerField, SelectField, StringField, TimeField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
 from careteam.domain import appointments as rules
@@ -24,7 +24,7 @@ class AppointmentForm(Form):
     kind = SelectField("Kind", choices=options((k.value, label) for k, label in APPOINTMENT_KIND_LABELS.items()))
     place = StringField("Place", description="A room or an address. Leave empty for a call.",
                         validators=[Length(max=rules.PLACE_MAX)])
-    video_url = URLField("Video link (optional)", description="The https:// link of the video call, if there is one.",
+    video_url = StringField("Video link (optional)", description="The https:// link of the video call, if there is one.",
                          validators=[Length(max=rules.VIDEO_URL_MAX), video_link])
 
 
