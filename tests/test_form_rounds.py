@@ -69,3 +69,21 @@ def test_the_activity_plan_form_shows_the_name_and_the_amounts_at_once(clinic, l
     assert response.status_code == 422
     assert "Name the activity." in html and "Make the increment smaller than the goal." in html
     assert "The goal date cannot be in the past." in html
+
+
+def test_the_exposure_attempt_form_shows_a_future_date_with_the_missing_answers(app, clinic, login_as):
+    from datetime import timedelta
+
+    from careteam.services import clock
+    from tests.support.exposure import add_item
+
+    with app.app_context():
+        item_id = add_item(clinic.record_a.id, clinic.psych, 70)
+    tomorrow = clock.today() + timedelta(days=1)
+    response = login_as(clinic.patient_a).post(
+        f"/patients/{clinic.record_a.id}/exposure/items/{item_id}/attempts",
+        data={"attempted_on": tomorrow.isoformat(), "expectancy_before": "", "expectancy_after": "30"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "The date cannot be in the future." in html
+    assert "Enter a number from 0 to 100." in html and "Say whether the feared outcome happened." in html
