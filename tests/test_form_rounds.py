@@ -87,3 +87,35 @@ def test_the_exposure_attempt_form_shows_a_future_date_with_the_missing_answers(
     assert response.status_code == 422
     assert "The date cannot be in the future." in html
     assert "Enter a number from 0 to 100." in html and "Say whether the feared outcome happened." in html
+
+
+def _heat_pack(app, clinic, started_on):
+    from careteam.extensions import db
+    from tests.support.ledger import intervention
+
+    with app.app_context():
+        made = intervention(clinic.record_a.id, clinic.physio.id, started_on=started_on)
+        db.session.commit()
+        return made.id, made.version
+
+
+def test_the_intervention_forms_show_stop_date_problems_with_the_others(app, clinic, login_as):
+    from datetime import timedelta
+
+    from careteam.services import clock
+
+    today = clock.today()
+    iid, version = _heat_pack(app, clinic, today - timedelta(days=10))
+    client = login_as(clinic.physio)
+    stop = client.post(f"/patients/{clinic.record_a.id}/interventions/{iid}/stop",
+                       data={"stopped_on": (today + timedelta(days=2)).isoformat(), "reason": ""})
+    html = stop.get_data(as_text=True)
+    assert stop.status_code == 422
+    assert "Say why it was stopped." in html and "The stop date cannot be in the future." in html
+    edit = client.post(f"/patients/{clinic.record_a.id}/interventions/{iid}/edit", data={
+        "name": "", "tier": "immediate_relief", "kind": "heat_or_cold", "details": "",
+        "started_on": (today - timedelta(days=10)).isoformat(),
+        "stopped_on": (today - timedelta(days=20)).isoformat(), "version": str(version)})
+    html = edit.get_data(as_text=True)
+    assert edit.status_code == 422
+    assert "Give it a name." in html and "The stop date cannot be before the start date." in html
