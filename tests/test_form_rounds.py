@@ -119,3 +119,18 @@ def test_the_intervention_forms_show_stop_date_problems_with_the_others(app, cli
     html = edit.get_data(as_text=True)
     assert edit.status_code == 422
     assert "Give it a name." in html and "The stop date cannot be before the start date." in html
+
+
+def test_the_flare_plan_form_asks_for_the_reason_with_the_missing_texts(api, clinic, login_as):
+    plan = {"early_warning_signs": "Stiff mornings", "minimum_activity": "Walk 5 minutes twice a day",
+            "return_to_plan": "Half doses for three days", "seek_help": "Red flags: call us"}
+    url = f"/api/v1/patients/{clinic.record_a.id}/flare-plan"
+    assert api.physio.put(url, json={"based_on_version": 0, "tool_ids": [], **plan}).status_code in (200, 201)
+    response = login_as(clinic.physio).post(f"/patients/{clinic.record_a.id}/flare-plan/edit", data={
+        "based_on_version": "1", **plan, "minimum_activity": "", "reason": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Say why the plan changes" in html and 'id="minimum_activity-error"' in html
+    api_answer = api.physio.put(url, json={"based_on_version": 1, "tool_ids": [], **plan, "seek_help": "",
+                                           "reason": ""})
+    assert api_answer.status_code == 422 and {"seek_help", "reason"} <= set(api_answer.get_json()["errors"])
