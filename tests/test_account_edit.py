@@ -117,9 +117,10 @@ def test_only_admins_may_change_accounts(clinic, login_as):
 
 
 def test_the_api_changes_an_account_and_answers_409_for_a_taken_e_mail(app, clinic, api):
-    changed = api.admin.patch(f"/api/v1/admin/accounts/{clinic.outside_physician.id}", json={"name": "Dr. Olga Outsider"})
+    url = f"/api/v1/admin/accounts/{clinic.outside_physician.id}"
+    changed = api.admin.patch(url, json={"name": "Dr. Olga Outsider"})
     assert changed.status_code == 200 and changed.get_json()["name"] == "Dr. Olga Outsider"
-    taken = api.admin.patch(f"/api/v1/admin/accounts/{clinic.outside_physician.id}", json={"email": clinic.psych.email})
+    taken = api.admin.patch(url, json={"email": clinic.psych.email})
     assert taken.status_code == 409
     assert taken.get_json()["errors"] == {"email": ["Another account already uses this e-mail address."]}
     refused = api.admin.patch(f"/api/v1/admin/accounts/{clinic.physician.id}", json={"role": "admin", "email": "not-an-email"})

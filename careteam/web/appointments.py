@@ -58,7 +58,8 @@ def create(patient_id: int):
         starts_at = datetime.combine(form.day.data, form.at.data, tzinfo=clock.zone())
         try:
             appointments.schedule(actor(), patient_id, starts_at, form.kind.data, form.clinician_id.data,
-                                  place=form.place.data or "", duration_minutes=form.duration_minutes.data or DEFAULT_DURATION,
+                                  place=form.place.data or "",
+                                  duration_minutes=form.duration_minutes.data or DEFAULT_DURATION,
                                   video_url=form.video_url.data)
         except InvalidInput as error:
             show_service_errors(form, error)

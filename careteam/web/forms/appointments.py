@@ -24,8 +24,9 @@ class AppointmentForm(Form):
     kind = SelectField("Kind", choices=options((k.value, label) for k, label in APPOINTMENT_KIND_LABELS.items()))
     place = StringField("Place", description="A room or an address. Leave empty for a call.",
                         validators=[Length(max=rules.PLACE_MAX)])
-    video_url = StringField("Video link (optional)", description="The https:// link of the video call, if there is one.",
-                         validators=[Length(max=rules.VIDEO_URL_MAX), video_link])
+    video_url = StringField("Video link (optional)",
+                            description="The https:// link of the video call, if there is one.",
+                            validators=[Length(max=rules.VIDEO_URL_MAX), video_link])
 
 
 class PeriodForm(Form):
