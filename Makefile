@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := careteam
 
-.PHONY: run test test-postgres test-browser bench clean
+.PHONY: run reset-demo test test-postgres test-browser bench clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ run: $(STAMP)
 	$(BIN)/flask demo-data --if-empty
 	@$(BIN)/python -m careteam.startup
 	$(BIN)/honcho start -f Procfile
+
+# Drop the demo clinic and load it again, dated from today. Refused when the database holds more
+# than the demo (flask demo-data --reset --yes deletes everything anyway).
+reset-demo: $(STAMP)
+	$(BIN)/flask demo-data --reset
 
 test: $(STAMP)
 	$(BIN)/pytest -n auto

@@ -86,22 +86,40 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("demo-data")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has accounts.")
-    def demo_data(if_empty: bool) -> None:
+    @click.option("--reset", is_flag=True, help="Drop the demo clinic and load it afresh, dated from today. "
+                                                "Refused if the database holds anything but the demo, unless --yes.")
+    @click.option("--yes", is_flag=True, help="With --reset: delete everything even when it is not only the demo.")
+    def demo_data(if_empty: bool, reset: bool, yes: bool) -> None:
         """Load the demo clinic and print its sign-ins."""
         from careteam.demo import database_is_empty, demo_logins, load_demo_data
 
+        if reset:
+            from careteam.demo.reset import contents, reset_demo, warning
+
+            found = contents()
+            if not found.only_demo:
+                database = db.engine.url.render_as_string(hide_password=True)
+                if not yes:
+                    raise click.ClickException(warning(found, database) + " Nothing was changed; add --yes to go on.")
+                click.echo(warning(found, database), err=True)
+            reset_demo()
+            click.echo("Demo data reset: everything is dated from today. Sign in at http://127.0.0.1:5000 with:")
+            for line in demo_logins():
+                click.echo(line)
+            return
         if not database_is_empty():
             if if_empty:
-                click.echo("The database already has data; demo data not loaded. Demo sign-ins, if present:")
+                click.echo("The database already has data; demo data not loaded (`make reset-demo` reloads it "
+                           "dated from today). Demo sign-ins, if present:")
                 for line in demo_logins():
                     click.echo(line)
                 return
-            raise click.ClickException("The database is not empty; demo data loads only into an empty one.")
+            raise click.ClickException("The database is not empty; demo data loads only into an empty one "
+                                       "(or use --reset).")
         load_demo_data()
         click.echo("Demo data loaded. Sign in at http://127.0.0.1:5000 with:")
         for line in demo_logins():
             click.echo(line)
-
 
     @app.cli.command("worker")
     @click.option("--burst", is_flag=True, help="Run every due job once and exit (for cron and tests).")

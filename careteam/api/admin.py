@@ -26,6 +26,17 @@ class AccountIn(InputSchema):
     role = fields.Str(required=True, validate=validate.OneOf([r.value for r in Role]))
 
 
+class AccountPatchIn(InputSchema):
+    """Only the fields to change."""
+
+    email = fields.Str(validate=validate.Length(min=3, max=254))
+    name = fields.Str(validate=validate.Length(min=1, max=200))
+    role = fields.Str(validate=validate.OneOf([r.value for r in Role]), metadata={
+        "description": "A new role ends the account's sessions and API tokens. Refused (422) for "
+                       "your own account, for a patient account that owns a record, and for a "
+                       "clinician still on a care team."})
+
+
 class AccountPage(Schema):
     items = fields.List(fields.Nested(UserOut))
     page = fields.Int(attribute="number")
@@ -105,6 +116,17 @@ class Accounts(MethodView):
 class AccountItem(MethodView):
     @blp.response(200, AccountDetailOut)
     def get(self, user_id: int):
+        return _detail(user_id)
+
+    @blp.arguments(AccountPatchIn)
+    @blp.response(200, AccountDetailOut)
+    @blp.alt_response(409, description="Another account already uses this e-mail address "
+                                        '(`{"errors": {"email": [...]}}`).')
+    def patch(self, data, user_id: int):
+        """Change the name, e-mail or role. A new e-mail address is told to the old and the new
+        address; a new role ends the account's sessions and API tokens. Each change is audited
+        with its values before and after."""
+        accounts.update_account(actor(), user_id, **data)
         return _detail(user_id)
 
 

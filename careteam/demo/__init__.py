@@ -66,7 +66,9 @@ def load_demo_data(today: date | None = None) -> dict[str, User]:
             join_team(records[patient_key], users[clinician_key], added_by=admin)
     from careteam.demo.history import add_history
 
-    add_history(users, records, today or date.today())
+    from careteam.services import clock
+
+    add_history(users, records, today or clock.today())
     db.session.commit()
     return users
 

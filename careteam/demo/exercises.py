@@ -38,6 +38,13 @@ PROGRAMME = [
         (28, 3, 8, 0, 4.0, 60, 3, 5, "Loaded sit to stand for getting out of the car and the office chair."),
     ]),
 ]
+# Tom's one exercise, from his physiotherapist's first session with him.
+TOM_EXERCISE = (
+    "Cat-camel", "On hands and knees, slowly round your back up, then let it sag gently. Move within comfort.",
+    "not_applicable", "Mat", (0, 3, 5), [
+        (24, 2, 8, 0, None, 30, 3, 3, "Starting dose: gentle movement of the low back."),
+        (10, 2, 12, 0, None, 30, 3, 4, "Back to usual the next day after every session: a little more."),
+    ])
 SKIPPED_DAYS_AGO = {30, 31, 32, 33, 9}  # a busy week, and one missed day
 STEP_BACK_WEEK = range(22, 29)  # days ago: the bird dog's week before its step back
 NOT_YET_EVERY = 5  # every fifth answer is "not yet"
@@ -58,7 +65,7 @@ def _prescribe(patient: Patient, physio: User, today: date, spec) -> ExercisePre
     name, instructions, side, equipment, _, doses = spec
     prescription = ExercisePrescription(patient_id=patient.id, name=name, instructions=instructions, side=side,
                                         equipment=equipment, created_by_id=physio.id,
-                                        created_at=_at(today - timedelta(days=doses[0][0]), 14))
+                                        created_at=_at(today - timedelta(days=doses[0][0]), 15))
     db.session.add(prescription)
     for number, (days_ago, sets, reps, hold, kg, rest, per_week, effort, reason) in enumerate(doses, start=1):
         day = today - timedelta(days=days_ago)
@@ -122,3 +129,9 @@ def add_exercise_history(users: dict[str, User], records: dict[str, Patient], to
     for spec in PROGRAMME:
         prescription = _prescribe(patient, physio, today, spec)
         _sessions(patient, maria, today, prescription, spec[4])
+
+
+def add_tom_exercise(users: dict[str, User], patient: Patient, today: date) -> None:
+    """Patient B's one exercise with one progression, and the sessions he logged."""
+    prescription = _prescribe(patient, users["physiotherapist"], today, TOM_EXERCISE)
+    _sessions(patient, users["patient_b"], today, prescription, TOM_EXERCISE[4])

@@ -31,7 +31,8 @@ HIERARCHY = [
         (9, "patient", 55, 30, 35, "Carried it up twice on Saturday.", "I can do it if I hold it close."),
     ]),
     ("Sit through a 2-hour film at the cinema", 65, "Pain so bad I have to leave halfway", 60, 56, []),
-    ("Lift my 3-year-old nephew from the floor", 85, "Something in my spine slips", 80, 56, []),
+    # Maria's own goal names the same child: "Pick up my niece without fear of my back giving way".
+    ("Lift my 3-year-old niece from the floor", 85, "Something in my spine slips", 80, 56, []),
 ]
 ROLE_KEYS = {"psychologist": "psychologist", "physiotherapist": "physiotherapist", "patient": "patient_a"}
 THRESHOLD = 20  # the default CARETEAM_MASTERY_THRESHOLD
@@ -41,11 +42,12 @@ def _at(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=timezone.utc)
 
 
-def _change(patient: Patient, actor: User, part: Part, object_type: str, object_id: int, day: date,
+def _change(patient: Patient, actor: User, part: Part, object_type: str, object_id: int, moment: datetime,
             summary: str, reason: str = "") -> None:
+    """A timeline entry at the very moment of the change it describes."""
     db.session.add(RecordEvent(patient_id=patient.id, actor_id=actor.id, actor_role=actor.role, part=part.value,
                                object_type=object_type, object_id=object_id, summary=summary, reason=reason,
-                               occurred_at=_at(day, 15)))
+                               occurred_at=moment))
 
 
 def _add_item(patient: Patient, users: dict[str, User], today: date, spec) -> None:
@@ -57,7 +59,7 @@ def _add_item(patient: Patient, users: dict[str, User], today: date, spec) -> No
                         created_at=_at(added))
     db.session.add(item)
     db.session.flush()
-    _change(patient, psychologist, Part.EXPOSURE, "exposure_item", item.id, added,
+    _change(patient, psychologist, Part.EXPOSURE, "exposure_item", item.id, item.created_at,
             f"Exposure item added: {description} (fear {fear})")
     afters: list[int] = []
     for days_ago, who, before, after, fear_after, happened, learned in attempts:
@@ -69,13 +71,13 @@ def _add_item(patient: Patient, users: dict[str, User], today: date, spec) -> No
                                   logged_by_role=logger.role, created_at=_at(day, 18))
         db.session.add(attempt)
         db.session.flush()
-        _change(patient, logger, Part.EXPOSURE, "exposure_attempt", attempt.id, day,
+        _change(patient, logger, Part.EXPOSURE, "exposure_attempt", attempt.id, attempt.created_at,
                 f"Exposure attempt at {description}: expectancy {before} → {after}")
         afters.append(after)
         mastery = evaluate_mastery(afters, THRESHOLD, marked_by_clinician=False)
         if mastery.mastered and item.mastered_at is None:
             item.mastered_at, item.mastery_reason = _at(day, 18), mastery.reason
-            _change(patient, logger, Part.EXPOSURE, "exposure_item", item.id, day,
+            _change(patient, logger, Part.EXPOSURE, "exposure_item", item.id, item.mastered_at,
                     f"Mastered: {description} ({mastery.reason})")
 
 
@@ -122,4 +124,4 @@ def add_flare_plan_history(users: dict[str, User], records: dict[str, Patient], 
         db.session.flush()
         summary = ("Flare-up plan written (version 1)" if version == 1 else
                    f"Flare-up plan version {version}: minimum activity, return to the plan changed")
-        _change(patient, author, Part.FLARE_PLAN, "flare_plan", plan.id, day, summary, reason)
+        _change(patient, author, Part.FLARE_PLAN, "flare_plan", plan.id, plan.created_at, summary, reason)

@@ -38,6 +38,7 @@ from careteam.models import (
 from careteam.services.notes import change_summary
 
 WEEKS = 26
+TOM_WEEKS = 4  # Tom started recently
 
 
 def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
@@ -242,7 +243,8 @@ def _notes_and_questions(users, patient, first_week, today) -> None:
     written = {}
     for weeks_after, author_key, visibility, body in NOTES:
         author = users[author_key]
-        when = at(first_week + timedelta(weeks=weeks_after, days=2), 15)
+        # The first visit's note follows the goals agreed that morning; later notes mid-week.
+        when = at(first_week, 12) if weeks_after == 0 else at(first_week + timedelta(weeks=weeks_after, days=2), 15)
         note = Note(patient_id=patient.id, author_id=author.id, author_role=author.role, visibility=visibility,
                     body=body, created_at=when)
         db.session.add(note)
@@ -286,15 +288,18 @@ def _note_part(visibility: str) -> Part:
 
 
 def _appointments(users, maria, tom, today) -> None:
-    """Maria was last seen seven weeks ago and comes back tomorrow; Tom sees Dr. Berg the day after."""
-    for patient, key, days, hour, kind in ((maria, "physician_a", -49, 9, "follow_up"),
-                                           (maria, "physician_a", 1, 9, "review"),
-                                           (maria, "physiotherapist", 1, 14, "follow_up"),
-                                           (tom, "physician_b", 2, 11, "follow_up")):
+    """Maria was last seen seven weeks ago and comes back tomorrow; Tom sees Dr. Berg by video
+    the day after."""
+    for patient, key, days, hour, kind, minutes, place, video in (
+            (maria, "physician_a", -49, 9, "follow_up", 30, "Consulting room 3, ground floor", None),
+            (maria, "physician_a", 1, 9, "review", 30, "Consulting room 3, ground floor", None),
+            (maria, "physiotherapist", 1, 14, "follow_up", 45, "Physiotherapy gym, first floor", None),
+            (tom, "physician_b", 2, 11, "telehealth", 20, "", "https://video.example.org/careteam-demo-berg")):
         clinician = users[key]
         db.session.add(Appointment(patient_id=patient.id, clinician_id=clinician.id, kind=kind,
-                                   starts_at=at(today + timedelta(days=days), hour, 30),
-                                   created_by_id=clinician.id))
+                                   starts_at=at(today + timedelta(days=days), hour, 30), duration_minutes=minutes,
+                                   place=place, video_url=video, created_by_id=clinician.id,
+                                   created_at=at(today + timedelta(days=min(days, 0) - 14), 12)))
 
 
 def _access_history(users, patient, today) -> None:
@@ -310,25 +315,44 @@ def _access_history(users, patient, today) -> None:
 
 
 def _tom(users, patient, today) -> None:
-    """Tom started recently: four check-ins, one intervention, one goal."""
+    """Tom started recently: Dr. Berg's first visit (a note, walking after lunch, a golf goal),
+    four check-ins, and the physiotherapist's exercise with one progression."""
     tom, physician = users["patient_b"], users["physician_b"]
-    first_week = week_start_of(today) - timedelta(weeks=4)
+    first_week = week_start_of(today) - timedelta(weeks=TOM_WEEKS)
+    visit = at(first_week, 10)
     walking = Intervention(patient_id=patient.id, name="Walking after lunch", tier="stabilizing_habit",
-                           kind="exercise", details="10 minutes", started_on=first_week,
-                           introduced_by="physician", created_by_id=physician.id)
+                           kind="exercise", details="10 minutes, on the flat", started_on=first_week,
+                           introduced_by="physician", created_by_id=physician.id, created_at=visit, updated_at=visit)
     goal = FunctionalGoal(patient_id=patient.id, activity="Play nine holes of golf", baseline_score=2,
-                          target_score=7, created_by_id=physician.id)
-    db.session.add_all([walking, goal])
+                          target_score=7, target_date=first_week + timedelta(weeks=16), created_by_id=physician.id,
+                          created_at=visit, updated_at=visit)
+    note = Note(patient_id=patient.id, author_id=physician.id, author_role=physician.role,
+                visibility="team_and_patient", created_at=visit + timedelta(hours=1),
+                body="First visit. Low back pain since spring, worse after golf and long drives; no red flags. "
+                     "Plan: walking after lunch, physiotherapy with Priya Nair, and a goal in Tom's words.")
+    db.session.add_all([walking, goal, note])
     db.session.flush()
+    _event(patient, physician, visit, Part.INTERVENTIONS, "intervention", walking.id,
+           "Added intervention Walking after lunch")
+    _event(patient, physician, visit, Part.GOALS, "functional_goal", goal.id,
+           "Set goal: Play nine holes of golf (baseline 2, target 7)")
+    _event(patient, physician, note.created_at, Part.NOTES_TEAM_AND_PATIENT, "note", note.id,
+           change_summary(physician, note.visibility, is_addendum=False))
     for week, pain in enumerate([6, 6, 5, 5]):
         week_start = first_week + timedelta(weeks=week)
         submitted = at(week_start + timedelta(days=6), 18)
         checkin = WeeklyCheckin(patient_id=patient.id, week_start=week_start, pain_average=pain, pain_worst=pain + 1,
                                 enjoyment_interference=pain, activity_interference=pain, sleep_hours=7,
                                 sleep_quality=6, stress=5, mood=6, flare_days=0, red_flags=[],
+                                helped_most="Walking after lunch." if week == 2 else "",
                                 submitted_by_id=tom.id, submitted_at=submitted, updated_at=submitted)
         db.session.add(checkin)
         db.session.flush()
         db.session.add(EffectRating(checkin_id=checkin.id, intervention_id=walking.id, rating=1, days_used=5))
         db.session.add(GoalScore(goal_id=goal.id, score=2 + week // 2, scored_on=week_start + timedelta(days=6),
                                  checkin_id=checkin.id, scored_by_id=tom.id, created_at=submitted))
+        _event(patient, tom, submitted, Part.CHECKINS, "weekly_checkin", checkin.id,
+               f"Weekly check-in for the week of {week_start:%-d %b}: pain {pain}/10")
+    from careteam.demo.exercises import add_tom_exercise
+
+    add_tom_exercise(users, patient, today)

@@ -26,6 +26,9 @@ PAGE_MAX = 100_000
 # Rows in one page of an API list: enough for a screen, small enough to bound one response.
 LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX = 50, 200
 
+# An appointment lasts from a short call to a full day's assessment (minutes).
+APPOINTMENT_MINUTES = (5, 480)
+
 # Name -> inclusive (low, high). A field named so in a form or an input schema gets this range.
 NUMBER_LIMITS: dict[str, tuple[float, float]] = {
     **DOSE_LIMITS,
@@ -55,6 +58,7 @@ NUMBER_LIMITS: dict[str, tuple[float, float]] = {
     "quota": (0, MAX_AMOUNT),
     # a questionnaire answer: the outer bound; the instrument's own options decide
     "value": (-1000, 1000),
+    "duration_minutes": APPOINTMENT_MINUTES,
     # a questionnaire repeats every N weeks, at most yearly
     "every_weeks": (1, 52),
 }

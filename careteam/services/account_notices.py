@@ -47,11 +47,19 @@ NOTICES = {
                       "A personal API token was created for your careteam account."),
     "token_revoked": ("A careteam API token was revoked",
                       "A personal API token of your careteam account was revoked."),
+    # Sent to both addresses; neither names the other, so a mistyped address learns nothing.
+    "email_changed_old": ("Your careteam sign-in address was changed",
+                          "The e-mail address you sign in to careteam with was changed by your "
+                          "clinic's administrator. This address is no longer used for your account."),
+    "email_changed_new": ("This is now your careteam sign-in address",
+                          "Your clinic's administrator set this e-mail address as the one you sign "
+                          "in to careteam with. Your password is unchanged."),
 }
 
 
-def send_account_notice(user: User, kind: str, **values) -> bool:
-    """E-mail the owner when SMTP is configured. True when the message was handed over."""
+def send_account_notice(user: User, kind: str, *, to: str | None = None, **values) -> bool:
+    """E-mail the owner (at `to` when given, e.g. a former address) when SMTP is configured.
+    True when the message was handed over."""
     subject, body = NOTICES[kind]
     if not mail_configured():
         return False
@@ -60,7 +68,7 @@ def send_account_notice(user: User, kind: str, **values) -> bool:
               "minutes": config["CARETEAM_RESET_LINK_MINUTES"], **values}
     text = f"Hello,\n\n{body.format(**values)}\n\n{_IF_NOT_YOU}\n"
     try:
-        send_mail(user.email, subject, text)
+        send_mail(to or user.email, subject, text)
     except (OSError, smtplib.SMTPException) as error:
         # The change itself stands; a lost notice must not undo it or answer 500.
         logger.warning("account notice %s to user %s not sent: %s", kind, user.id, type(error).__name__)

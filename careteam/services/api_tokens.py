@@ -28,6 +28,7 @@ REFUSALS = {
     "password changed": "This API token ended when the account's password changed. Create a new one.",
     "deactivated": "This API token ended because the account was deactivated.",
     "second factor reset": "This API token ended when the account's two-factor sign-in was reset. Create a new one.",
+    "role changed": "This API token ended when the account's role changed. Create a new one.",
     "second factor missing": "Turn on two-factor sign-in on your Account page; until then API tokens do not work.",
     "unknown": "This API token is not valid.",
 }

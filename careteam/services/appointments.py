@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from careteam.domain import appointments as rules
+from careteam.domain.limits import CONTROL_MESSAGE, has_control_characters
 from careteam.domain.policy import CLINICIAN_ROLES, Action, Part
 from careteam.domain.vocabulary import APPOINTMENT_KIND_LABELS, AppointmentKind
 from careteam.extensions import db
@@ -32,24 +34,64 @@ def team_clinicians(patient_id: int) -> list[User]:
     ))
 
 
-def schedule(actor: User, patient_id: int, starts_at: datetime, kind: str, clinician_id: int | None = None) -> Appointment:
-    """`starts_at` is timezone-aware; `clinician_id` defaults to the actor."""
-    patient = authorize(actor, patient_id, Part.APPOINTMENTS, Action.WRITE, object_type="appointment")
+def details_problems(place: str, duration_minutes: int, video_url: str | None) -> dict[str, str]:
+    """Every problem with an appointment's place, length and video link, by field."""
     errors: dict[str, str] = {}
-    if kind not in {k.value for k in AppointmentKind}:
+    if len(place) > rules.PLACE_MAX:
+        errors["place"] = f"Keep the place to {rules.PLACE_MAX} characters."
+    elif has_control_characters(place):
+        errors["place"] = CONTROL_MESSAGE
+    problem = rules.duration_problem(duration_minutes)
+    if problem:
+        errors["duration_minutes"] = problem
+    problem = rules.video_link_problem(video_url) if video_url else None
+    if problem:
+        errors["video_url"] = problem
+    return errors
+
+
+def _problems(actor: User, patient_id: int, starts_at: datetime | None, kind: str | None,
+              clinician_id: int | None, place: str, duration_minutes: int | None,
+              video_url: str | None) -> tuple[dict[str, str], User | None]:
+    """Every problem with a new appointment by field (None: a value the form could not read),
+    and the clinician it is with."""
+    errors = details_problems(place, duration_minutes if duration_minutes is not None else rules.DEFAULT_DURATION,
+                              video_url)
+    if kind is not None and kind not in {k.value for k in AppointmentKind}:
         errors["kind"] = "Choose the kind of appointment."
-    if starts_at.tzinfo is None:
-        raise ValueError("starts_at must be timezone-aware")
-    now = clock.now()
-    if starts_at < now - MAX_AHEAD or starts_at > now + MAX_AHEAD:
-        errors["starts_at"] = "Choose a date within two years of today."
+    if starts_at is not None:
+        if starts_at.tzinfo is None:
+            raise ValueError("starts_at must be timezone-aware")
+        now = clock.now()
+        if starts_at < now - MAX_AHEAD or starts_at > now + MAX_AHEAD:
+            errors["starts_at"] = "Choose a date within two years of today."
     clinician_id = clinician_id or actor.id
-    clinician = next((c for c in team_clinicians(patient.id) if c.id == clinician_id), None)
+    clinician = next((c for c in team_clinicians(patient_id) if c.id == clinician_id), None)
     if clinician is None or clinician.role_enum not in CLINICIAN_ROLES:
         errors["clinician_id"] = "Choose a clinician on this patient's care team."
+    return errors, clinician
+
+
+def schedule_problems(actor: User, patient_id: int, *, starts_at: datetime | None, kind: str | None,
+                      clinician_id: int | None, place: str = "", duration_minutes: int | None = None,
+                      video_url: str | None = None) -> dict[str, str]:
+    """What `schedule` would refuse, for a form that failed its own checks: one round of errors."""
+    patient = authorize(actor, patient_id, Part.APPOINTMENTS, Action.WRITE, object_type="appointment")
+    return _problems(actor, patient.id, starts_at, kind, clinician_id, (place or "").strip(), duration_minutes,
+                     (video_url or "").strip() or None)[0]
+
+
+def schedule(actor: User, patient_id: int, starts_at: datetime, kind: str, clinician_id: int | None = None, *,
+             place: str = "", duration_minutes: int = rules.DEFAULT_DURATION,
+             video_url: str | None = None) -> Appointment:
+    """`starts_at` is timezone-aware; `clinician_id` defaults to the actor."""
+    patient = authorize(actor, patient_id, Part.APPOINTMENTS, Action.WRITE, object_type="appointment")
+    place, video_url = (place or "").strip(), (video_url or "").strip() or None
+    errors, clinician = _problems(actor, patient.id, starts_at, kind, clinician_id, place, duration_minutes, video_url)
     if errors:
         raise InvalidInput(errors)
     appointment = Appointment(patient_id=patient.id, clinician_id=clinician.id, starts_at=starts_at, kind=kind,
+                              place=place, duration_minutes=duration_minutes, video_url=video_url,
                               created_by_id=actor.id)
     db.session.add(appointment)
     db.session.flush()
@@ -57,7 +99,7 @@ def schedule(actor: User, patient_id: int, starts_at: datetime, kind: str, clini
     audit.record("create", actor=actor, patient_id=patient.id, object_type="appointment", object_id=appointment.id)
     timeline.record_change(actor, patient.id, Part.APPOINTMENTS, "appointment", appointment.id,
                            f"Appointment on {when:%-d %b %Y, %H:%M} with {clinician.name} "
-                           f"({APPOINTMENT_KIND_LABELS[AppointmentKind(kind)].lower()})")
+                           f"({APPOINTMENT_KIND_LABELS[AppointmentKind(kind)].lower()}, {duration_minutes} min)")
     db.session.commit()
     return appointment
 

@@ -375,13 +375,25 @@ def _new_dose(prescription: ExercisePrescription, number: int, values: dict[str,
     return dose
 
 
+def _new_prescription(details: Mapping[str, Any], dose_values: Mapping[str, Any], reason: str
+                      ) -> tuple[dict, dict, dict[str, str]]:
+    details = {"instructions": "", "side": Side.NOT_APPLICABLE.value, "equipment": "", **_clean_details(details)}
+    values = _dose_values(dose_values, reason)
+    return details, values, {**dosing.prescription_problems(details), **dosing.dose_problems(values, clock.today())}
+
+
+def new_prescription_problems(actor: User, patient_id: int, details: Mapping[str, Any],
+                              dose_values: Mapping[str, Any], reason: str) -> dict[str, str]:
+    """What create_prescription would refuse, without changing anything."""
+    authorize(actor, patient_id, PART, Action.WRITE, object_type=PRESCRIPTION)
+    return _new_prescription(details, dose_values, reason)[2]
+
+
 def create_prescription(actor: User, patient_id: int, details: Mapping[str, Any], dose_values: Mapping[str, Any],
                         reason: str) -> ExercisePrescription:
     """A new exercise with its first dose."""
     patient = authorize(actor, patient_id, PART, Action.WRITE, object_type=PRESCRIPTION)
-    details = {"instructions": "", "side": Side.NOT_APPLICABLE.value, "equipment": "", **_clean_details(details)}
-    values = _dose_values(dose_values, reason)
-    problems = {**dosing.prescription_problems(details), **dosing.dose_problems(values, clock.today())}
+    details, values, problems = _new_prescription(details, dose_values, reason)
     if problems:
         raise InvalidInput(problems)
     prescription = ExercisePrescription(patient_id=patient.id, created_by=actor, **details)
@@ -468,6 +480,15 @@ def _refused_if_overtaken(patient_id: int, prescription_id: int, based_on_versio
         raise conflict from None
 
 
+def dose_change_problems(actor: User, patient_id: int, prescription_id: int, dose_values: Mapping[str, Any],
+                         reason: str) -> dict[str, str]:
+    """What change_dose would refuse in these values, without changing anything (for a form
+    that failed its own checks, so every problem shows at once)."""
+    patient = authorize(actor, patient_id, PART, Action.WRITE, object_type=PRESCRIPTION, object_id=prescription_id)
+    current = _prescription(patient.id, prescription_id).current_dose
+    return dosing.dose_problems(_dose_values(dose_values, reason), clock.today(), current.effective_from)
+
+
 def change_dose(actor: User, patient_id: int, prescription_id: int, based_on_version: int,
                 dose_values: Mapping[str, Any], reason: str) -> ExerciseDose:
     """Append a new dose (number = previous + 1) and move the prescription to its next version."""
@@ -514,6 +535,14 @@ def edit_prescription(actor: User, patient_id: int, prescription_id: int, based_
     with _refused_if_overtaken(patient.id, prescription.id, based_on_version):
         db.session.commit()
     return prescription
+
+
+def end_problems(actor: User, patient_id: int, prescription_id: int, ended_on: date | None,
+                 reason: str) -> dict[str, str]:
+    """What end_prescription would refuse, without changing anything."""
+    patient = authorize(actor, patient_id, PART, Action.WRITE, object_type=PRESCRIPTION, object_id=prescription_id)
+    prescription = _prescription(patient.id, prescription_id)
+    return dosing.end_problems(ended_on or clock.today(), prescription.started_on, clock.today(), reason or "")
 
 
 def end_prescription(actor: User, patient_id: int, prescription_id: int, based_on_version: int,

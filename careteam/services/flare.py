@@ -166,6 +166,36 @@ def _summary(current: FlarePlan | None, plan: FlarePlan, texts: dict[str, str]) 
     return f"Flare-up plan version {plan.version}: " + ", ".join(changed) + " changed"
 
 
+REASON_NEEDED = "Say why the plan changes: the team reads it in the history."
+
+
+def _plan_problems(patient_id: int, current: FlarePlan | None, texts: dict[str, str | None],
+                   tool_ids: list[int] | None, reason: str | None) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    try:
+        _checked_texts(texts)
+    except InvalidInput as error:
+        problems |= {name: messages[0] for name, messages in error.errors.items()}
+    if tool_ids is not None:
+        try:
+            _checked_tools(patient_id, current, tool_ids)
+        except InvalidInput as error:
+            problems |= {name: messages[0] for name, messages in error.errors.items()}
+    if current is not None and reason is not None and not reason.strip():
+        problems["reason"] = REASON_NEEDED
+    return problems
+
+
+def plan_problems(actor: User, patient_id: int, *, tool_ids: list[int] | None, reason: str | None,
+                  **texts: str | None) -> dict[str, str]:
+    """What save_plan would refuse in these values (None: a value the form could not read),
+    without saving: a form that failed its own checks shows these in the same round."""
+    patient = authorize(actor, patient_id, Part.FLARE_PLAN, Action.WRITE, object_type="flare_plan")
+    readable = {name: value or "" for name, value in texts.items()}
+    problems = _plan_problems(patient.id, current_plan(patient.id), readable, tool_ids, reason)
+    return {name: message for name, message in problems.items() if texts.get(name, "") is not None}
+
+
 def save_plan(actor: User, patient_id: int, *, based_on_version: int, tool_ids: list[int], reason: str = "",
               early_warning_signs: str = "", minimum_activity: str = "", return_to_plan: str = "",
               seek_help: str = "") -> FlarePlan:
@@ -179,12 +209,14 @@ def save_plan(actor: User, patient_id: int, *, based_on_version: int, tool_ids: 
     current_version = current.version if current else 0
     if based_on_version != current_version:
         raise Conflict(current=plan_json(current))
-    texts = _checked_texts({"early_warning_signs": early_warning_signs, "minimum_activity": minimum_activity,
-                            "return_to_plan": return_to_plan, "seek_help": seek_help})
+    raw_texts = {"early_warning_signs": early_warning_signs, "minimum_activity": minimum_activity,
+                 "return_to_plan": return_to_plan, "seek_help": seek_help}
+    problems = _plan_problems(patient.id, current, raw_texts, tool_ids, reason)
+    if problems:  # every problem at once, not the texts first and the reason after
+        raise InvalidInput(problems)
+    texts = _checked_texts(raw_texts)
     tools = _checked_tools(patient.id, current, tool_ids)
     reason = (reason or "").strip()
-    if current is not None and not reason:
-        raise InvalidInput({"reason": "Say why the plan changes: the team reads it in the history."})
     if _same_as(current, texts, tools):
         raise InvalidInput({"_": "This is the same as the current plan; change something to save a new version."})
     plan = FlarePlan(patient_id=patient.id, version=current_version + 1, reason=reason,

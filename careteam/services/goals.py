@@ -177,6 +177,22 @@ def _check_target(baseline: int, target: int) -> None:
         raise InvalidInput({"target_score": problem})
 
 
+def new_goal_problems(actor: User, patient_id: int, values: Mapping[str, Any]) -> dict[str, str]:
+    """The goal rules on the values a form could read (None: could not), without saving: with
+    the form's own messages every problem shows in one round."""
+    authorize(actor, patient_id, Part.GOALS, Action.WRITE, object_type="goal")
+    readable = {k: v for k, v in values.items() if k in EDITABLE_FIELDS and v is not None}
+    try:
+        _clean(readable)
+    except InvalidInput as error:
+        return {name: messages[0] for name, messages in error.errors.items()}
+    if "baseline_score" in readable and "target_score" in readable:
+        problem = rules.target_problem(readable["baseline_score"], readable["target_score"])
+        if problem:
+            return {"target_score": problem}
+    return {}
+
+
 def create_goal(actor: User, patient_id: int, values: Mapping[str, Any]) -> FunctionalGoal:
     """values: activity, baseline_score, target_score, target_date (optional), status (default active)."""
     patient = authorize(actor, patient_id, Part.GOALS, Action.WRITE, object_type="goal")

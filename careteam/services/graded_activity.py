@@ -115,6 +115,9 @@ def get_plan(actor: User, patient_id: int, plan_id: int) -> PlanDetail:
 
 # Creating and changing plans --------------------------------------------------------------------
 
+MAX_STEPS_STAND_IN = 2  # a goal one step above an increment of 1: never a problem of its own
+
+
 def patient_for_new_plan(actor: User, patient_id: int) -> Patient:
     """The patient, for showing the new-plan form to someone who may create one."""
     return authorize(actor, patient_id, PART, Action.WRITE, object_type=PLAN)
@@ -127,6 +130,20 @@ def _problems(values: dict[str, Any], *, check_goal_date: bool) -> dict[str, str
         increment_every=values["increment_every"], goal_value=values["goal_value"],
         goal_date=values["goal_date"], today=clock.today(), check_goal_date=check_goal_date,
     )
+
+
+def new_plan_problems(actor: User, patient_id: int, values: dict[str, Any]) -> dict[str, str]:
+    """The plan rules on the values a form could read (None: could not), without saving: with
+    the form's own messages every problem shows in one round."""
+    authorize(actor, patient_id, PART, Action.WRITE, object_type=PLAN)
+    missing = {name for name, value in values.items() if value is None}
+    stand_in = {"activity": "-", "unit": rules.ActivityUnit.MINUTES.value, "mode": ActivityMode.TIME_CONTINGENT.value,
+                "start_fraction": rules.DEFAULT_START_FRACTION, "increment": 1, "increment_every": "week",
+                "goal_value": MAX_STEPS_STAND_IN, "goal_date": None}
+    problems = _problems({**stand_in, **{k: v for k, v in values.items() if v is not None}}, check_goal_date=True)
+    if missing & {"increment", "goal_value", "unit"}:
+        problems.pop("increment", None)  # judged against a stand-in: say nothing
+    return {name: message for name, message in problems.items() if name not in missing}
 
 
 def create_plan(actor: User, patient_id: int, data: PlanInput) -> GradedActivityPlan:

@@ -20,7 +20,7 @@ from careteam.domain.vocabulary import ActivityMode, NextDayResponse
 from careteam.services import access, activity_progress, clock
 from careteam.services import graded_activity as activity
 from careteam.services.errors import Conflict, InvalidInput
-from careteam.web.forms import show_service_errors
+from careteam.web.forms import readable_data, show_rule_problems, show_service_errors
 from careteam.web.forms.activity import (
     AcceptForm,
     EditPlanForm,
@@ -92,6 +92,13 @@ def new_plan(patient_id: int):
         else:
             flash("Plan created. Next: at least three baseline sessions.", "success")
             return redirect(url_for("activity.plan", patient_id=patient_id, plan_id=plan.id))
+    elif form.is_submitted():  # the plan rules too, so that every problem shows in this one round
+        readable = readable_data(form, ("activity", "unit", "mode", "start_percent", "increment",
+                                        "increment_every", "goal_value", "goal_date"))
+        percent = readable.pop("start_percent")
+        readable["start_fraction"] = None if percent is None else percent / 100
+        show_rule_problems(form, {"start_percent" if k == "start_fraction" else k: v for k, v in
+                                  activity.new_plan_problems(actor(), patient_id, readable).items()})
     status = 422 if form.is_submitted() else 200
     return render_template("activity/new.html", patient=patient, form=form), status
 

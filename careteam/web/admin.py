@@ -9,9 +9,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from careteam.services import accounts, audit_log, auth, patients, two_factor
-from careteam.services.errors import InvalidInput
+from careteam.services.errors import Conflict, InvalidInput
 from careteam.web.forms import ActionForm, options, show_service_errors
-from careteam.web.forms.admin import ROLE_LABELS, AccountForm, AuditFilterForm, PatientRecordForm
+from careteam.web.forms.admin import (ROLE_LABELS, AccountEditForm, AccountForm, AuditFilterForm,
+                                      PatientRecordForm)
 from careteam.web.login import actor
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -49,8 +50,11 @@ def new_account():
 
 
 def _account_page(user_id: int, *, link: str | None = None, emailed: bool = False,
-                  record_form: PatientRecordForm | None = None, status: int = 200):
+                  record_form: PatientRecordForm | None = None, edit_form: AccountEditForm | None = None,
+                  status: int = 200):
     user, record = accounts.get_account(actor(), user_id)
+    if edit_form is None:
+        edit_form = AccountEditForm(formdata=None, obj=user)
     return render_template(
         "admin/account.html",
         user=user,
@@ -58,6 +62,7 @@ def _account_page(user_id: int, *, link: str | None = None, emailed: bool = Fals
         link=link,
         emailed=emailed,
         record_form=record_form or PatientRecordForm(formdata=None),
+        edit_form=edit_form,
         action_form=ActionForm(),
         role_labels=ROLE_LABELS,
     ), status
@@ -67,6 +72,29 @@ def _account_page(user_id: int, *, link: str | None = None, emailed: bool = Fals
 @login_required
 def account(user_id: int):
     return _account_page(user_id)
+
+
+@bp.route("/accounts/<int:user_id>/edit", methods=["POST"])
+@login_required
+def edit_account(user_id: int):
+    form = AccountEditForm()
+    values = dict(name=form.name.data or "", email=form.email.data or "", role=form.role.data or "")
+    if form.validate_on_submit():
+        try:
+            accounts.update_account(actor(), user_id, **values)
+        except InvalidInput as error:
+            show_service_errors(form, error)
+        except Conflict as error:  # the e-mail address is taken
+            show_service_errors(form, InvalidInput(error.errors))
+            return _account_page(user_id, edit_form=form, status=409)
+        else:
+            flash("Account details saved.", "success")
+            return redirect(url_for("admin.account", user_id=user_id))
+    else:
+        # The service's own checks too, so every problem shows in this one round.
+        problems = accounts.account_change_problems(actor(), user_id, **values)
+        show_service_errors(form, InvalidInput({k: v for k, v in problems.items() if not form[k].errors}))
+    return _account_page(user_id, edit_form=form, status=422)
 
 
 @bp.route("/accounts/<int:user_id>/deactivate", methods=["POST"])

@@ -12,7 +12,7 @@ from careteam.domain.policy import Action, Part, Role
 from careteam.domain.vocabulary import NEXT_DAY_LABELS, NextDayResponse
 from careteam.services import access, clock, exercises, graded_activity, patients, questionnaires
 from careteam.services.errors import Conflict, InvalidInput
-from careteam.web.forms import show_service_errors
+from careteam.web.forms import readable_data, show_rule_problems, show_service_errors
 from careteam.web.forms.exercises import (
     DoseChangeForm,
     EditDetailsForm,
@@ -91,7 +91,15 @@ def create_exercise(patient_id: int):
         else:
             flash("Exercise added to the programme.", "success")
             return redirect(url_for("exercises.programme", patient_id=patient_id))
+    elif form.is_submitted():  # the rules too, so that every problem shows in this one round
+        show_rule_problems(form, exercises.new_prescription_problems(
+            actor(), patient_id, _readable_details(form), readable_data(form, form.DOSE_NAMES),
+            readable_data(form, ["reason"])["reason"] or ""))
     return _new_page(patient_id, form, 422)
+
+
+def _readable_details(form: NewExerciseForm) -> dict:
+    return {name: value or "" for name, value in readable_data(form, form.DETAIL_NAMES).items()}
 
 
 # --- The dose form --------------------------------------------------------------------------------
@@ -132,6 +140,10 @@ def change_dose(patient_id: int, prescription_id: int):
         else:
             flash("New dose saved.", "success")
             return redirect(url_for("exercises.programme", patient_id=patient_id))
+    elif form.is_submitted():  # the rules too, so that every problem shows in this one round
+        show_rule_problems(form, exercises.dose_change_problems(
+            actor(), patient_id, prescription_id, readable_data(form, form.DOSE_NAMES),
+            readable_data(form, ["reason"])["reason"] or ""))
     return _dose_page(patient_id, prescription_id, form, 422)
 
 
@@ -193,6 +205,10 @@ def end_exercise(patient_id: int, prescription_id: int):
         else:
             flash("Exercise ended. Its doses and sessions stay in the record.", "success")
             return redirect(url_for("exercises.programme", patient_id=patient_id))
+    elif form.is_submitted():
+        readable = readable_data(form, ["ended_on", "reason"])
+        show_rule_problems(form, exercises.end_problems(actor(), patient_id, prescription_id, readable["ended_on"],
+                                                        readable["reason"] or ""))
     return _edit_page(patient_id, prescription_id, None, form, 422)
 
 

@@ -10,7 +10,7 @@ from careteam.domain.vocabulary import RED_FLAG_LABELS, TIER_LABELS
 from careteam.services import access, patients
 from careteam.services import flare as service
 from careteam.services.errors import Conflict, InvalidInput
-from careteam.web.forms import ActionForm, options, show_service_errors
+from careteam.web.forms import ActionForm, options, readable_data, show_rule_problems, show_service_errors
 from careteam.web.forms.flare import FlarePlanForm
 from careteam.web.login import actor
 from careteam.web.templating import RecordTab, add_record_tab
@@ -74,6 +74,10 @@ def save_plan(patient_id: int):
         else:
             flash("The flare-up plan is saved as a new version.", "success")
             return redirect(url_for("flare.plan", patient_id=patient_id))
+    elif form.is_submitted():  # the plan's rules too, so that every problem shows in this one round
+        readable = readable_data(form, ("early_warning_signs", "minimum_activity", "return_to_plan", "seek_help",
+                                        "reason", "tool_ids"))
+        show_rule_problems(form, service.plan_problems(actor(), patient_id, **readable))
     return _edit_page(patient_id, form, status=422)
 
 

@@ -11,7 +11,7 @@ from careteam.domain.vocabulary import GoalStatus
 from careteam.services import access, goals
 from careteam.services.errors import Conflict, InvalidInput
 from careteam.summary.charts import LineChart, Series, render_line_chart
-from careteam.web.forms import distinct_ids, options, show_service_errors
+from careteam.web.forms import distinct_ids, options, readable_data, show_rule_problems, show_service_errors
 from careteam.web.forms.goals import EditGoalForm, GoalForm, GoalScoreForm, GoalStatusForm
 from careteam.web.interventions import CHART_WIDTH
 from careteam.web.login import actor
@@ -82,6 +82,9 @@ def new(patient_id: int):
         else:
             flash("Goal added.", "success")
             return redirect(url_for("goals.index", patient_id=patient_id))
+    elif form.is_submitted():  # the goal rules too, so that every problem shows in this one round
+        readable = readable_data(form, ("activity", "baseline_score", "target_score", "target_date"))
+        show_rule_problems(form, goals.new_goal_problems(actor(), patient_id, readable))
     status = 422 if form.is_submitted() else 200
     return render_template("goals/new.html", patient=patient, form=form), status
 

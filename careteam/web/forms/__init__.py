@@ -74,6 +74,20 @@ def show_service_errors(form: FlaskForm, error: InvalidInput) -> None:
             form.form_errors.extend(messages)
 
 
+def readable_data(form: FlaskForm, names) -> dict:
+    """The fields' values where the form read them without fault; None where it did not."""
+    return {name: None if form[name].errors else form[name].data for name in names}
+
+
+def show_rule_problems(form: FlaskForm, problems: dict) -> None:
+    """After a form failed its own checks: the service's rules on what it could read, for the
+    fields with no message yet, so that every problem shows in one round (never the form's
+    first and the rules' after the next submit)."""
+    show_service_errors(form, InvalidInput({
+        name: message for name, message in problems.items()
+        if not (name in form._fields and form[name].errors)}))
+
+
 def distinct_ids(form: FlaskForm, prefix: str) -> FlaskForm:
     """Element ids of their own for a form that shares its page with another form with the same
     field names: a label must point at its own field. Names, and so the posted data, stay."""

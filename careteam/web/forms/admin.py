@@ -21,6 +21,14 @@ class AccountForm(Form):
     role = SelectField("Role", choices=options((r.value, label) for r, label in ROLE_LABELS.items()))
 
 
+class AccountEditForm(Form):
+    """Only shapes here; the service checks the values (all at once, with the role rules)."""
+
+    name = StringField("Full name", validators=[Length(max=200)])
+    email = EmailField("E-mail", validators=[Length(max=254)])
+    role = SelectField("Role", choices=options((r.value, label) for r, label in ROLE_LABELS.items()))
+
+
 class PatientRecordForm(Form):
     date_of_birth = DateField("Date of birth", validators=[Optional()])
 

@@ -68,10 +68,11 @@ class DoseForm(Form):
     reason = TextAreaField("Reason", validators=[InputRequired("Say why the dose is set or changed.")],
                            render_kw={"rows": 3})
 
+    DOSE_NAMES = ("sets", "reps", "hold_seconds", "load_kg", "load_band", "rest_seconds", "sessions_per_week",
+                  "target_effort", "effective_from")
+
     def dose_values(self) -> dict:
-        return {name: getattr(self, name).data for name in (
-            "sets", "reps", "hold_seconds", "load_kg", "load_band", "rest_seconds", "sessions_per_week",
-            "target_effort", "effective_from")}
+        return {name: getattr(self, name).data for name in self.DOSE_NAMES}
 
 
 class DoseChangeForm(DoseForm, VersionedForm):
@@ -85,8 +86,10 @@ class DetailsForm(Form):
     side = SelectField("Side", choices=options((s.value, label) for s, label in SIDE_LABELS.items()))
     equipment = StringField("Equipment", validators=[Optional(), Length(max=EQUIPMENT_LENGTH)])
 
+    DETAIL_NAMES = ("name", "instructions", "side", "equipment")
+
     def details(self) -> dict:
-        return {name: getattr(self, name).data or "" for name in ("name", "instructions", "side", "equipment")}
+        return {name: getattr(self, name).data or "" for name in self.DETAIL_NAMES}
 
 
 class NewExerciseForm(DetailsForm, DoseForm):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, RadioField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from careteam.domain import exposure as rules
+from careteam.services import clock
 from careteam.web.forms import Form, options
 
 _SCALE = [InputRequired("Enter a number from 0 to 100."), NumberRange(0, 100, "Use a number from 0 to 100.")]
@@ -37,8 +38,17 @@ class EditExposureItemForm(ExposureItemForm):
         self.version.data, self.version.raw_data = version, [str(version)]
 
 
+def _not_after_today(_form, field) -> None:
+    """The domain's date rule checked with the other fields, not in a second round after them."""
+    problem = rules.attempt_problems(attempted_on=field.data, today=clock.today(), present="", expectancy_before=0,
+                                     what_happened="", feared_outcome_occurred=False, expectancy_after=0,
+                                     fear_after=None, learned="").get("attempted_on")
+    if problem:
+        raise ValidationError(problem)
+
+
 class AttemptForm(Form):
-    attempted_on = DateField("Date", validators=[DataRequired("Enter the date of the attempt.")])
+    attempted_on = DateField("Date", validators=[DataRequired("Enter the date of the attempt."), _not_after_today])
     present = StringField("Who was there", validators=[Optional(), Length(max=rules.PRESENT_MAX)],
                           description='For example "alone" or "with Priya (physiotherapist)".')
     expectancy_before = _scale("Before: how likely did the feared outcome seem? (0–100)")

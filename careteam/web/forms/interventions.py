@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from careteam.domain.vocabulary import KIND_LABELS, TIER_LABELS
+from careteam.services import clock
 from careteam.services.interventions import DETAILS_MAX, NAME_MAX, REASON_MAX
 from careteam.web.forms import Form, options
 
 TIER_HINT = ("Immediate relief: for a bad moment (heat, breathing). Stabilizing habit: part of the "
              "daily routine (pacing, sleep). Long-term modifier: changes things over months "
              "(exercise programme, CBT, medication).")
+
+
+def stop_date(form, field) -> None:
+    """The service's stop-date rules, checked with the other fields (one round of messages)."""
+    if field.data is None:
+        return
+    if field.data > clock.today():
+        raise ValidationError("The stop date cannot be in the future.")
+    started = getattr(form, "started_on", None)
+    if started is not None and started.data is not None and field.data < started.data:
+        raise ValidationError("The stop date cannot be before the start date.")
 
 
 class InterventionForm(Form):
@@ -29,7 +41,7 @@ class InterventionForm(Form):
 
 
 class EditInterventionForm(InterventionForm):
-    stopped_on = DateField("Stopped", validators=[Optional()],
+    stopped_on = DateField("Stopped", validators=[Optional(), stop_date],
                            description="Leave empty while it is still in use.")
     reason = StringField("Reason for the change", validators=[Optional(), Length(max=REASON_MAX)],
                          description="Optional. Shown in the record's timeline.")
@@ -45,6 +57,6 @@ class EditInterventionForm(InterventionForm):
 
 
 class StopInterventionForm(Form):
-    stopped_on = DateField("Stopped on", validators=[DataRequired("Give the date it was stopped.")])
+    stopped_on = DateField("Stopped on", validators=[DataRequired("Give the date it was stopped."), stop_date])
     reason = StringField("Why was it stopped?",
                          validators=[DataRequired("Say why it was stopped."), Length(max=REASON_MAX)])
