@@ -1,7 +1,7 @@
 """appointment details: place, length, video link
 
-Revision ID: 0008_appointment_details
-Revises: 0007_notify
+Revision ID: 0010_appointment_details
+Revises: 0009_question_replies
 Create Date: 2026-12-04 16:45:00
 
 """
@@ -12,8 +12,8 @@ from careteam.migration_safety import refuse_data_loss
 
 
 # revision identifiers, used by Alembic.
-revision = "0008_appointment_details"
-down_revision = "0007_notify"
+revision = "0010_appointment_details"
+down_revision = "0009_question_replies"
 branch_labels = None
 depends_on = None
 
