@@ -14,6 +14,7 @@ NEXT_DAY_QUESTION = "next_day_question"
 APPOINTMENT_REMINDER = "appointment_reminder"
 DIGEST = "digest"
 BUNDLE_READY = "bundle_ready"
+RECORD_READY = "record_ready"
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ WORDING: dict[str, Wording] = {
                     setting_label="the morning digest"),
     BUNDLE_READY: Wording("Your PDFs are ready", "The file you asked for is ready in careteam:",
                           setting_label="file-ready messages"),
+    RECORD_READY: Wording("Your download is ready", "The file you asked for is ready in careteam:",
+                          setting_label="file-ready messages"),
 }
 
 SUBJECT = "careteam: you have a new notification"
@@ -49,7 +52,8 @@ SUBJECT = "careteam: you have a new notification"
 # The admin's delivery log names kinds without clinical words.
 LOG_LABELS = {RED_FLAG: "alert", ESCALATION: "alert escalation", CHECKIN_REMINDER: "check-in reminder",
               CHECKIN_FOLLOW_UP: "check-in follow-up", NEXT_DAY_QUESTION: "next-day question",
-              APPOINTMENT_REMINDER: "appointment reminder", DIGEST: "digest", BUNDLE_READY: "file ready"}
+              APPOINTMENT_REMINDER: "appointment reminder", DIGEST: "digest", BUNDLE_READY: "file ready",
+              RECORD_READY: "file ready"}
 
 
 def wording(kind: str) -> Wording:

@@ -32,6 +32,7 @@ BLUEPRINT_MODULES = [
     "careteam.web.session_keeper",
     "careteam.web.notifications",
     "careteam.web.bundles",
+    "careteam.web.record_export",
 ]
 
 
