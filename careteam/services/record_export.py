@@ -21,6 +21,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from careteam import sqlite
 from careteam.domain import notifications as kinds
 from careteam.domain.policy import Action, Part, Relation, allowed
 from careteam.extensions import db
@@ -115,8 +116,12 @@ def get(actor: User, patient_id: int, export_id: int) -> RecordExport:
 
 
 def _progress(export_id: int, done: int) -> None:
+    """Commit the progress; on SQLite the reads until the next one do not hold the write lock,
+    so a large record does not keep other requests waiting for it."""
+    sqlite.leave_reads_only(db.session.commit)
     db.session.get(RecordExport, export_id).done = done
     db.session.commit()
+    sqlite.reads_only_next()
 
 
 def _write_zip(export_id: int, owner: User, patient_id: int, path: Path) -> dict[str, int]:
@@ -159,8 +164,10 @@ def build(export_id: int) -> None:
         _still_allowed(owner, patient_id)
         _write_zip(export_id, owner, patient_id, partial)
         partial.replace(_directory() / name)
+        sqlite.leave_reads_only(db.session.commit)  # the writes below take the lock first
     except Exception:  # noqa: BLE001 - the page says it failed; the log has why
         db.session.rollback()
+        sqlite.write_lock_next()
         log.exception("record export %s failed", export_id)
         partial.unlink(missing_ok=True)
         db.session.get(RecordExport, export_id).status = FAILED
