@@ -58,3 +58,15 @@ def test_the_patient_clicks_download_my_record_and_gets_the_zip(live_server, pag
     phone_page.goto(page.url)
     expect(phone_page.get_by_role("link", name="Download the ZIP file")).to_be_visible()
     screenshot(phone_page, "record-export-ready-390")
+
+
+def test_a_clinician_reaches_it_from_the_patients_summary(live_server, page, phone_page):
+    record = live_server.patient_id("maria.lopez@example.org")
+    for each, size in ((page, 1280), (phone_page, 390)):
+        sign_in(each, live_server.url, "dr.okafor@example.org")
+        each.goto(f"{live_server.url}/patients/{record}/summary")
+        each.get_by_role("navigation", name="Record").get_by_role("link", name="Download record").click()
+        expect(each.get_by_role("heading", name="Download the record on the patient's behalf")).to_be_visible()
+        expect(each.get_by_text("notes for clinicians only")).to_be_visible()
+        expect(each.get_by_role("button", name="Prepare the record for download")).to_be_visible()
+        screenshot(each, f"record-export-clinician-{size}")
