@@ -46,7 +46,7 @@ _by = aliased(User)
 
 CHECKINS = CsvPart(
     "checkins.csv", Part.CHECKINS,
-    "one row per weekly check-in: pain (0-10), the PEG items and score, sleep, stress, mood, flare days, "
+    "one row per weekly check-in: pain (0-10), the PEG items (pain, enjoyment, general activity), sleep, stress, mood, flare days, "
     "red flags ticked, what helped and what did not",
     _labelled(checkin_id=WeeklyCheckin.id, week_start=WeeklyCheckin.week_start,
               pain_average=WeeklyCheckin.pain_average, pain_worst=WeeklyCheckin.pain_worst,

@@ -146,7 +146,8 @@ def _write_zip(export_id: int, owner: User, patient_id: int, path: Path) -> dict
         archive.writestr(SUMMARY_FILE, _render([document_html(summary)]))  # 2-4 pages: small
         done += 1
         _progress(export_id, done)
-        archive.writestr("README.txt", readme_text(owner, summary, counts, clock.now()))
+        archive.writestr("README.txt", readme_text(owner, summary, counts, clock.now(),
+                                                    current_app.config["CARETEAM_BUNDLE_KEEP_HOURS"]))
     return counts
 
 

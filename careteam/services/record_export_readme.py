@@ -16,7 +16,7 @@ def _line(name: str, text: str) -> str:
     return f"  {name:<{WIDTH}}{text}"
 
 
-def readme_text(owner: User, summary: RecordView, counts: dict[str, int], made_at: datetime) -> str:
+def readme_text(owner: User, summary: RecordView, counts: dict[str, int], made_at: datetime, keep_hours: int) -> str:
     patient = summary.patient
     own = owner.role_enum == Role.PATIENT
     lines = [
@@ -53,7 +53,7 @@ def readme_text(owner: User, summary: RecordView, counts: dict[str, int], made_a
         "    Remove that first quote to get the text exactly as it was typed. Numbers are never changed.",
         "",
         "Notes, questions and the flare-up plan are in summary.pdf (for its period) and in the FHIR bundle.",
-        "The file is deleted from careteam a day after it was prepared; this copy is yours to keep safe:",
+        f"careteam deletes its copy of this file {keep_hours} hours after it was prepared. Keep yours safe:",
         "it holds health information.",
     ]
     return "\n".join(lines) + "\n"
