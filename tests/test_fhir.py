@@ -4,6 +4,7 @@ read it; outsiders get 404 and a denial; each export leaves an audit event."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import orjson
@@ -169,3 +170,30 @@ def test_the_loinc_table_is_the_only_source_of_loinc_codes():
                                                                        {"code": "no-system"}]},
         "subject": {"reference": "Patient/missing"}}}]})
     assert len(found) == 3
+
+
+def test_the_dose_extension_is_defined_by_its_structure_definition():
+    from importlib import resources as package_files
+
+    from fhir.resources.R4B.structuredefinition import StructureDefinition
+
+    from careteam.fhir.resources.exercises import dose_extension
+    from careteam.models import ExerciseDose, ExercisePrescription
+
+    text = (package_files.files("careteam") / "fhir/profiles/StructureDefinition-exercise-dose.json").read_text()
+    definition = json.loads(text)
+    StructureDefinition.model_validate(definition)
+    assert definition["url"] == codes.DOSE_EXTENSION
+    slices = {e["sliceName"]: e for e in definition["differential"]["element"] if e.get("sliceName")}
+    kinds = {e["id"].split(":")[1].split(".")[0]: e["type"][0]["code"]
+             for e in definition["differential"]["element"] if e["id"].endswith(".value[x]") and ":" in e["id"]}
+    prescription = ExercisePrescription(name="Bridge", side="both", equipment="mat")
+    dose = ExerciseDose(number=1, sets=3, reps=10, hold_seconds=5, load_kg=2.5, load_band="", rest_seconds=60,
+                        sessions_per_week=3, target_effort=6)
+    extension = dose_extension(prescription, dose)
+    names = {e["url"] for e in extension["extension"]}
+    assert names <= set(slices)
+    assert {name for name, e in slices.items() if e["min"] >= 1} <= names
+    for sub in extension["extension"]:
+        (value_key,) = [k for k in sub if k.startswith("value")]
+        assert value_key == "value" + kinds[sub["url"]].capitalize(), sub
