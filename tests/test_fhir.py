@@ -197,3 +197,37 @@ def test_the_dose_extension_is_defined_by_its_structure_definition():
     for sub in extension["extension"]:
         (value_key,) = [k for k in sub if k.startswith("value")]
         assert value_key == "value" + kinds[sub["url"]].capitalize(), sub
+
+
+def test_a_break_glass_psychologist_gets_the_bundle_without_psychologists_notes(app, api, clinic, login_as):
+    from tests.support.break_glass import open_emergency
+
+    a = clinic.record_a.id
+    api.psych.post(f"/api/v1/patients/{a}/notes", json={"visibility": "psychologists", "body": "PSYONLYglass51"})
+    api.physician.post(f"/api/v1/patients/{a}/notes", json={"visibility": "clinicians", "body": "CLINglass52"})
+    client = login_as(clinic.outside_psych)
+    assert client.get(url(a)).status_code == 404
+    open_emergency(client, a)
+    response = client.get(url(a))
+    assert response.status_code == 200
+    assert b"CLINglass52" in response.data and b"PSYONLYglass51" not in response.data
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "fhir_bundle")
+                                   .order_by(AuditEvent.id.desc())).first()
+    assert event.user_id == clinic.outside_psych.id and event.break_glass_grant_id is not None
+
+
+def test_write_patient_bundle_writes_the_same_bundle_as_json_bytes(app, clinic):
+    import io
+
+    from careteam.fhir import patient_bundle, write_patient_bundle
+
+    with app.test_request_context():
+        physician = db.session.get(User, clinic.physician.id)
+        stream = io.BytesIO()
+        write_patient_bundle(physician, clinic.record_a.id, stream)
+        written = orjson.loads(stream.getvalue())
+        again = patient_bundle(physician, clinic.record_a.id)
+    assert written["entry"] == again["entry"] and written["type"] == "collection"
+    assert {e["resource"]["resourceType"] for e in written["entry"]} >= {"Patient", "CareTeam", "Practitioner"}
+    Bundle.model_validate(written)
