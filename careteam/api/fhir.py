@@ -41,6 +41,7 @@ class FhirBundle(MethodView):
         "inside the bundle, times are UTC with an offset. Audited as an export."))
     @blp.doc(responses={"200": {"content": {media: {"schema": BUNDLE_SCHEMA} for media in MEDIA_TYPES}}})
     def get(self, patient_id: int):
+        """The record as a FHIR R4 Bundle, with the caller's visibility (audited as an export)."""
         bundle = patient_bundle(actor(), patient_id)
         media = request.accept_mimetypes.best_match(MEDIA_TYPES, default=FHIR_JSON)
         response = Response(orjson.dumps(bundle), mimetype=media)
