@@ -58,6 +58,7 @@ API_MODULES = {
     "careteam.api.appointments": "",  # /patients/<id>/appointments and /appointments/upcoming
     "careteam.api.summary": "/patients",
     "careteam.api.record_export": "/patients",
+    "careteam.api.fhir": "/patients",
     "careteam.api.questionnaires": "",  # /instruments and /patients/<id>/questionnaire-*
 }
 

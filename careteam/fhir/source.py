@@ -12,15 +12,16 @@ statements per patient (about twenty), whatever its size.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from careteam.domain.policy import Action, Part, Relation, Role, allowed, readable_note_visibilities
 from careteam.extensions import db
 from careteam.models import (
-    Appointment, ExercisePrescription, FunctionalGoal, Question, QuestionnaireResponse, User, WeeklyCheckin,
+    Appointment, EffectRating, ExercisePrescription, FunctionalGoal, GoalScore, Question, QuestionnaireResponse, User,
+    WeeklyCheckin,
 )
 from careteam.services import clock, exposure, flare, ledger
 from careteam.services import notes as notes_service
@@ -58,14 +59,87 @@ def visibility_for(viewer: User, patient_id: int) -> Visibility:
                       tuple(readable_note_visibilities(role, relation)), role == Role.PATIENT)
 
 
+@dataclass(slots=True)
+class Checkin:
+    """A check-in as plain data: column selects, not ORM entities (the export reads thousands)."""
+
+    id: int
+    week_start: date
+    pain_average: int
+    pain_worst: int
+    enjoyment_interference: int
+    activity_interference: int
+    sleep_hours: float | None
+    sleep_quality: int | None
+    stress: int | None
+    mood: int | None
+    flare_days: int
+    red_flags: list[str]
+    helped_most: str
+    did_not_help: str
+    submitted_by_id: int
+    submitted_at: datetime
+    effect_ratings: list = field(default_factory=list)  # rows: id, checkin_id, intervention_id, rating, days_used
+
+
+@dataclass(slots=True)
+class Goal:
+    id: int
+    activity: str
+    baseline_score: int
+    target_score: int
+    target_date: date | None
+    status: str
+    created_by_id: int
+    created_at: datetime
+    updated_at: datetime
+    scores: list = field(default_factory=list)  # rows: id, goal_id, score, scored_on, checkin_id, scored_by_id, created_at
+
+
+CHECKINS = (select(WeeklyCheckin.id, WeeklyCheckin.week_start, WeeklyCheckin.pain_average, WeeklyCheckin.pain_worst,
+                   WeeklyCheckin.enjoyment_interference, WeeklyCheckin.activity_interference,
+                   WeeklyCheckin.sleep_hours, WeeklyCheckin.sleep_quality, WeeklyCheckin.stress, WeeklyCheckin.mood,
+                   WeeklyCheckin.flare_days, WeeklyCheckin.red_flags, WeeklyCheckin.helped_most,
+                   WeeklyCheckin.did_not_help, WeeklyCheckin.submitted_by_id, WeeklyCheckin.submitted_at)
+            .where(WeeklyCheckin.patient_id == bindparam("patient_id")).order_by(WeeklyCheckin.week_start))
+RATINGS = (select(EffectRating.id, EffectRating.checkin_id, EffectRating.intervention_id, EffectRating.rating,
+                  EffectRating.days_used)
+           .join(WeeklyCheckin, WeeklyCheckin.id == EffectRating.checkin_id)
+           .where(WeeklyCheckin.patient_id == bindparam("patient_id")).order_by(EffectRating.id))
+GOALS = (select(FunctionalGoal.id, FunctionalGoal.activity, FunctionalGoal.baseline_score, FunctionalGoal.target_score,
+                FunctionalGoal.target_date, FunctionalGoal.status, FunctionalGoal.created_by_id,
+                FunctionalGoal.created_at, FunctionalGoal.updated_at)
+         .where(FunctionalGoal.patient_id == bindparam("patient_id")).order_by(FunctionalGoal.id))
+SCORES = (select(GoalScore.id, GoalScore.goal_id, GoalScore.score, GoalScore.scored_on, GoalScore.checkin_id,
+                 GoalScore.scored_by_id, GoalScore.created_at)
+          .join(FunctionalGoal, FunctionalGoal.id == GoalScore.goal_id)
+          .where(FunctionalGoal.patient_id == bindparam("patient_id"))
+          .order_by(GoalScore.scored_on, GoalScore.id))
+
+
+def _checkins(patient_id: int) -> list[Checkin]:
+    checkins = {row.id: Checkin(*row[:11], list(row.red_flags or ()), *row[12:])
+                for row in db.session.execute(CHECKINS, {"patient_id": patient_id})}
+    for rating in db.session.execute(RATINGS, {"patient_id": patient_id}):
+        checkins[rating.checkin_id].effect_ratings.append(rating)
+    return list(checkins.values())
+
+
+def _goals(patient_id: int) -> list[Goal]:
+    goals = {row.id: Goal(*row) for row in db.session.execute(GOALS, {"patient_id": patient_id})}
+    for score in db.session.execute(SCORES, {"patient_id": patient_id}):
+        goals[score.goal_id].scores.append(score)
+    return list(goals.values())
+
+
 @dataclass
 class RecordData:
     visibility: Visibility
     generated_at: datetime
     patient: rows.PatientHeader
     team: list[rows.TeamMemberRow] = field(default_factory=list)
-    checkins: list[WeeklyCheckin] = field(default_factory=list)
-    goals: list[FunctionalGoal] = field(default_factory=list)
+    checkins: list[Checkin] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
     ledger: list[ledger.LedgerRow] = field(default_factory=list)
     responses: list[QuestionnaireResponse] = field(default_factory=list)
     prescriptions: list[ExercisePrescription] = field(default_factory=list)
@@ -90,12 +164,9 @@ def load(patient_id: int, visibility: Visibility) -> RecordData:
     if reads(Part.TEAM):
         data.team = rows.team(patient_id)
     if reads(Part.CHECKINS):
-        data.checkins = _all(select(WeeklyCheckin).where(WeeklyCheckin.patient_id == patient_id)
-                             .options(selectinload(WeeklyCheckin.effect_ratings))
-                             .order_by(WeeklyCheckin.week_start))
+        data.checkins = _checkins(patient_id)
     if reads(Part.GOALS):
-        data.goals = _all(select(FunctionalGoal).where(FunctionalGoal.patient_id == patient_id)
-                          .options(selectinload(FunctionalGoal.scores)).order_by(FunctionalGoal.id))
+        data.goals = _goals(patient_id)
     if reads(Part.INTERVENTIONS):
         data.ledger = sorted(ledger.build_ledger(patient_id, clock.today()), key=lambda r: r.intervention_id)
     if reads(Part.QUESTIONNAIRES):

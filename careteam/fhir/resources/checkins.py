@@ -12,8 +12,7 @@ from careteam.domain.vocabulary import RED_FLAG_LABELS
 from careteam.fhir import codes
 from careteam.fhir.refs import day, drop_empty, instant, number, patient_ref, ref, rid
 from careteam.fhir.resources.people import who
-from careteam.fhir.source import RecordData
-from careteam.models import WeeklyCheckin
+from careteam.fhir.source import Checkin, RecordData
 
 SCALE = "{score}"
 
@@ -22,7 +21,7 @@ def _answer_item(link_id: str, text: str, answer: dict) -> dict:
     return {"linkId": link_id, "text": text, "answer": [answer]}
 
 
-def _items(checkin: WeeklyCheckin, names: dict[int, str], interventions_shown: bool) -> list[dict]:
+def _items(checkin: Checkin, names: dict[int, str], interventions_shown: bool) -> list[dict]:
     items = [
         _answer_item("pain-average", "Average pain in the past week (0-10)", {"valueInteger": checkin.pain_average}),
         _answer_item("pain-worst", "Worst pain in the past week (0-10)", {"valueInteger": checkin.pain_worst}),
@@ -46,7 +45,7 @@ def _items(checkin: WeeklyCheckin, names: dict[int, str], interventions_shown: b
                               ("did-not-help", "What did not help", checkin.did_not_help)):
         if value:
             items.append(_answer_item(link, text, {"valueString": value}))
-    for rating in sorted(checkin.effect_ratings, key=lambda r: r.id):
+    for rating in checkin.effect_ratings:
         parts = [_answer_item("effect-rating.intervention", "Intervention",
                               {"valueReference": ref("Procedure", "intervention", rating.intervention_id,
                                                      names.get(rating.intervention_id))}
@@ -59,53 +58,59 @@ def _items(checkin: WeeklyCheckin, names: dict[int, str], interventions_shown: b
     return items
 
 
-def _observation(data: RecordData, checkin: WeeklyCheckin, key: str, code: list[dict], value: dict,
-                 **more) -> dict:
-    return drop_empty({
-        "resourceType": "Observation", "id": rid(f"checkin-{checkin.id}", key), "status": "final",
-        "category": codes.SURVEY, "code": codes.concept(*code),
-        "subject": patient_ref(data.patient.id),
+def _common(data: RecordData, checkin: Checkin) -> dict:
+    """What every Observation of one check-in shares, made once per check-in."""
+    return {
+        "status": "final", "category": codes.SURVEY, "subject": patient_ref(data.patient.id),
         "effectivePeriod": {"start": day(checkin.week_start), "end": day(checkin.week_start + timedelta(days=6))},
         "issued": instant(checkin.submitted_at), "performer": [who(data, checkin.submitted_by_id)],
-        **value, **more,
         "derivedFrom": [ref("QuestionnaireResponse", "checkin", checkin.id)],
-    })
+    }
+
+
+def _observation(common: dict, checkin: Checkin, key: str, code: list[dict], value: dict, **more) -> dict:
+    found = {"resourceType": "Observation", "id": f"checkin-{checkin.id}-{key}", **common,
+             "code": {"coding": code}, **value}
+    found.update((k, v) for k, v in more.items() if v)
+    return found
 
 
 def _score(value: float | int) -> dict:
     return {"valueQuantity": {"value": number(value), "unit": "score", "system": codes.UCUM, "code": SCALE}}
 
 
-def observations(data: RecordData, checkin: WeeklyCheckin, interventions_shown: bool) -> Iterator[dict]:
-    yield _observation(data, checkin, "pain-average", [codes.loinc("72514-3"), codes.careteam("pain-average")],
+def observations(data: RecordData, checkin: Checkin, interventions_shown: bool) -> Iterator[dict]:
+    common = _common(data, checkin)
+    yield _observation(common, checkin, "pain-average", [codes.loinc("72514-3"), codes.careteam("pain-average")],
                        {"valueInteger": checkin.pain_average})
-    yield _observation(data, checkin, "pain-worst", [codes.careteam("pain-worst")], {"valueInteger": checkin.pain_worst})
-    yield _observation(data, checkin, "peg-enjoyment", [codes.careteam("peg-enjoyment")],
+    yield _observation(common, checkin, "pain-worst", [codes.careteam("pain-worst")],
+                       {"valueInteger": checkin.pain_worst})
+    yield _observation(common, checkin, "peg-enjoyment", [codes.careteam("peg-enjoyment")],
                        {"valueInteger": checkin.enjoyment_interference})
-    yield _observation(data, checkin, "peg-activity", [codes.careteam("peg-activity")],
+    yield _observation(common, checkin, "peg-activity", [codes.careteam("peg-activity")],
                        {"valueInteger": checkin.activity_interference})
     peg = round((checkin.pain_average + checkin.enjoyment_interference + checkin.activity_interference) / 3, 1)
-    yield _observation(data, checkin, "peg", [codes.loinc("91148-7"), codes.careteam("peg-score")], _score(peg),
+    yield _observation(common, checkin, "peg", [codes.loinc("91148-7"), codes.careteam("peg-score")], _score(peg),
                        hasMember=[ref("Observation", f"checkin-{checkin.id}", k)
                                   for k in ("pain-average", "peg-enjoyment", "peg-activity")])
     if checkin.sleep_hours is not None:
-        yield _observation(data, checkin, "sleep-hours", [codes.careteam("sleep-hours")],
+        yield _observation(common, checkin, "sleep-hours", [codes.careteam("sleep-hours")],
                            {"valueQuantity": {"value": number(checkin.sleep_hours), "unit": "h",
                                               "system": codes.UCUM, "code": "h"}})
     for key, value in (("sleep-quality", checkin.sleep_quality), ("stress", checkin.stress), ("mood", checkin.mood)):
         if value is not None:
-            yield _observation(data, checkin, key, [codes.careteam(key)], {"valueInteger": value})
-    yield _observation(data, checkin, "flare-days", [codes.careteam("flare-days")],
+            yield _observation(common, checkin, key, [codes.careteam(key)], {"valueInteger": value})
+    yield _observation(common, checkin, "flare-days", [codes.careteam("flare-days")],
                        {"valueQuantity": {"value": checkin.flare_days, "unit": "d", "system": codes.UCUM, "code": "d"}})
-    for rating in sorted(checkin.effect_ratings, key=lambda r: r.id):
-        yield _observation(data, checkin, f"rating-{rating.id}", [codes.careteam("effect-rating")],
+    for rating in checkin.effect_ratings:
+        yield _observation(common, checkin, f"rating-{rating.id}", [codes.careteam("effect-rating")],
                            {"valueInteger": rating.rating},
                            focus=[ref("Procedure", "intervention", rating.intervention_id)] if interventions_shown else None,
                            component=[{"code": codes.concept(codes.careteam("days-used")),
                                        "valueInteger": rating.days_used}] if rating.days_used is not None else None)
 
 
-def rating_ids(checkin: WeeklyCheckin) -> list[tuple[int, str]]:
+def rating_ids(checkin: Checkin) -> list[tuple[int, str]]:
     """(intervention id, Observation id) of each effect rating of a check-in."""
     return [(r.intervention_id, rid(f"checkin-{checkin.id}", f"rating-{r.id}")) for r in checkin.effect_ratings]
 

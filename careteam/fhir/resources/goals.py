@@ -8,15 +8,14 @@ from careteam.domain.policy import Part
 from careteam.fhir import codes
 from careteam.fhir.refs import day, drop_empty, instant, patient_ref, ref, rid
 from careteam.fhir.resources.people import who
-from careteam.fhir.source import RecordData
-from careteam.models import FunctionalGoal
+from careteam.fhir.source import Goal, RecordData
 
 LIFECYCLE = {"active": "active", "achieved": "completed", "paused": "on-hold", "dropped": "cancelled"}
 MEANINGFUL = 2  # PSFS: a change of 2 points or more
 
 
-def achievement(goal: FunctionalGoal) -> str:
-    scores = sorted(goal.scores, key=lambda s: (s.scored_on, s.id))
+def achievement(goal: Goal) -> str:
+    scores = goal.scores  # oldest first
     if goal.status == "achieved" or (scores and scores[-1].score >= goal.target_score):
         return "achieved"
     if not scores:
@@ -29,7 +28,7 @@ def achievement(goal: FunctionalGoal) -> str:
     return "no-change"
 
 
-def _score(data: RecordData, goal: FunctionalGoal, score, checkins_shown: set[int]) -> dict:
+def _score(data: RecordData, goal: Goal, score, checkins_shown: set[int]) -> dict:
     return drop_empty({
         "resourceType": "Observation", "id": rid("goal-score", score.id), "status": "final",
         "category": codes.SURVEY, "code": codes.concept(codes.careteam("goal-ability"), text=goal.activity),
@@ -46,7 +45,7 @@ def resources(data: RecordData) -> Iterator[dict]:
         return
     checkins_shown = {c.id for c in data.checkins}
     for goal in data.goals:
-        scores = sorted(goal.scores, key=lambda s: (s.scored_on, s.id))
+        scores = goal.scores
         yield drop_empty({
             "resourceType": "Goal", "id": rid("goal", goal.id),
             "lifecycleStatus": LIFECYCLE.get(goal.status, "active"),
