@@ -90,6 +90,12 @@ def all_text(archive: zipfile.ZipFile) -> str:
     return "\n".join(texts)
 
 
+@pytest.fixture(autouse=True)
+def patient_renderer(app, monkeypatch):
+    """A loaded machine: the first PDF of the run starts the render process; give it time."""
+    monkeypatch.setitem(app.config, "CARETEAM_PDF_TIMEOUT_SECONDS", 120)
+
+
 @pytest.fixture
 def demo(app):
     from careteam.demo import load_demo_data
