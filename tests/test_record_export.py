@@ -92,8 +92,15 @@ def all_text(archive: zipfile.ZipFile) -> str:
 
 @pytest.fixture(autouse=True)
 def patient_renderer(app, monkeypatch):
-    """A loaded machine: the first PDF of the run starts the render process; give it time."""
+    """A loaded machine: the first PDF of the run starts the render process; give it time.
+    Afterwards, the ZIPs this test made are removed (their rows are rolled back)."""
     monkeypatch.setitem(app.config, "CARETEAM_PDF_TIMEOUT_SECONDS", 120)
+    with app.app_context():
+        directory = record_export._directory()
+    before = set(directory.iterdir())
+    yield
+    for path in set(directory.iterdir()) - before:
+        path.unlink(missing_ok=True)
 
 
 @pytest.fixture
