@@ -1,4 +1,5 @@
-"""flask --app careteam <command>: create-user, demo-data, api-token, worker, audit verify, backup, restore."""
+"""flask --app careteam <command>: create-user, demo-data, api-token, worker, audit verify, backup, restore,
+export-fhir."""
 
 from __future__ import annotations
 
@@ -137,6 +138,21 @@ def register_cli(app: Flask) -> None:
         jobs.use_app(app)
         click.echo(f"Worker started: queue {jobs.huey.storage.__class__.__name__}; Ctrl-C stops it.")
         jobs.huey.create_consumer(workers=threads, worker_type="thread", periodic=True).run()
+
+    @app.cli.command("export-fhir")
+    @click.argument("directory")
+    @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                  help="Only the records of patients with a change on or after this day (YYYY-MM-DD).")
+    def export_fhir(directory: str, since) -> None:
+        """Every patient's record as FHIR R4 NDJSON (Bulk Data layout) plus manifest.json in DIRECTORY."""
+        from careteam.fhir.bulk import export_all
+
+        try:
+            result = export_all(directory, since.date() if since else None)
+        except FileExistsError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"{result.patients} patients, {result.resources} resources in {len(result.counts)} files; "
+                   f"manifest: {result.directory / 'manifest.json'}")
 
     @app.cli.command("api-token")
     @click.argument("email")

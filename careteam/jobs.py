@@ -89,6 +89,28 @@ def enqueue_bundle(bundle_id: int) -> None:
         build_bundle(bundle_id)
 
 
+def _build_record_export_in(app: Flask, export_id: int) -> None:
+    from careteam.services import record_export
+
+    # As for the day bundle: a POST request context (the progress commits write) for url_for.
+    with app.test_request_context(base_url=app.config["CARETEAM_BASE_URL"], method="POST"):
+        record_export.build(export_id)
+
+
+@huey.task(name="careteam.build_record_export")
+def build_record_export(export_id: int) -> None:
+    _build_record_export_in(_flask_app(), export_id)
+
+
+def enqueue_record_export(export_id: int) -> None:
+    """Called after the export's row is committed."""
+    app = current_app._get_current_object()
+    if runs_inline(app):
+        _build_record_export_in(app, export_id)
+    else:
+        build_record_export(export_id)
+
+
 def run_burst(app: Flask) -> int:
     """Run every due job once and return: the minute's work, then whatever is queued."""
     use_app(app)

@@ -54,6 +54,14 @@ def leave_reads_only(end_transaction) -> None:
         g.sqlite_reads_only = False
 
 
+def reads_only_next() -> None:
+    """A background job in a POST context that will only read for a while (the record export
+    between its progress writes): its next transactions begin without the write lock, until
+    leave_reads_only() before its next write."""
+    if has_request_context():
+        g.sqlite_reads_only = True
+
+
 def write_lock_next() -> None:
     """After a rollback, before a write (a refusal's or an error's audit event): the request's
     next transaction takes the write lock, whatever it read before."""

@@ -57,6 +57,8 @@ API_MODULES = {
     "careteam.api.protocols": "",
     "careteam.api.appointments": "",  # /patients/<id>/appointments and /appointments/upcoming
     "careteam.api.summary": "/patients",
+    "careteam.api.record_export": "/patients",
+    "careteam.api.fhir": "/patients",
     "careteam.api.questionnaires": "",  # /instruments and /patients/<id>/questionnaire-*
 }
 

@@ -20,6 +20,7 @@ BREAK_GLASS_TEAM = "break_glass_team"
 BREAK_GLASS_PATIENT = "break_glass_patient"
 QUESTION_FOR_YOU = "question_for_you"
 QUESTION_REPLY = "question_reply"
+RECORD_READY = "record_ready"
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ WORDING: dict[str, Wording] = {
                               setting_label="questions from the team"),
     QUESTION_REPLY: Wording("New reply to a question", "You have a new message in careteam:",
                             setting_label="replies to questions"),
+    RECORD_READY: Wording("Your download is ready", "The file you asked for is ready in careteam:",
+                          setting_label="file-ready messages"),
 }
 
 SUBJECT = "careteam: you have a new notification"
@@ -75,7 +78,7 @@ LOG_LABELS = {RED_FLAG: "alert", ESCALATION: "alert escalation", CHECKIN_REMINDE
               APPOINTMENT_REMINDER: "appointment reminder", QUESTIONNAIRE_DUE: "questionnaire reminder",
               QUESTIONNAIRE_FOLLOW_UP: "questionnaire follow-up", DIGEST: "digest", BUNDLE_READY: "file ready",
               BREAK_GLASS_TEAM: "emergency access notice", BREAK_GLASS_PATIENT: "emergency access notice",
-              QUESTION_FOR_YOU: "question asked", QUESTION_REPLY: "question reply"}
+              QUESTION_FOR_YOU: "question asked", QUESTION_REPLY: "question reply", RECORD_READY: "file ready"}
 
 
 def wording(kind: str) -> Wording:

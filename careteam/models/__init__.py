@@ -17,6 +17,7 @@ from careteam.models.notification import EmailOptOut, Notification, ReminderSett
 from careteam.models.patient import CareTeamMember, Patient
 from careteam.models.protocol import ProtocolTemplate
 from careteam.models.questionnaire import QuestionnaireAnswer, QuestionnaireAssignment, QuestionnaireResponse
+from careteam.models.record_export import RecordExport
 from careteam.models.timeline import RecordEvent
 from careteam.models.types import utcnow
 from careteam.models.user import ApiToken, RecoveryCode, User
@@ -56,6 +57,7 @@ __all__ = [
     "QuestionRead",
     "QuestionReply",
     "RecordEvent",
+    "RecordExport",
     "RecoveryCode",
     "RedFlagAlert",
     "ReminderSettings",

@@ -24,12 +24,13 @@ def run_due() -> dict[str, int]:
 
 
 def _steps():
-    from careteam.services import bundles, digest, reminders
+    from careteam.services import bundles, digest, record_export, reminders
 
     return [
         ("escalations", escalation.escalate_due),
         ("reminders", reminders.add_due),
         ("digests", digest.add_due),
         ("bundles_deleted", bundles.delete_expired),
+        ("record_exports_deleted", record_export.delete_expired),
         ("emails_sent", lambda _now: outbox.deliver_due()[0]),
     ]

@@ -33,6 +33,7 @@ BLUEPRINT_MODULES = [
     "careteam.web.notifications",
     "careteam.web.bundles",
     "careteam.web.alert_emails",
+    "careteam.web.record_export",
 ]
 
 

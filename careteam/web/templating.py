@@ -51,12 +51,13 @@ ACCESS_VERBS = {  # action: (done, refused)
     "add_member": ("Added to", "add to"), "remove_member": ("Removed from", "remove from"),
     "start": ("Started", "start"), "stop": ("Stopped", "stop"), "end": ("Ended", "end"),
     "break_glass": ("Emergency access to", "use emergency access to"),
+    "request": ("Asked for", "ask for"),
 }
 ACCESS_OBJECTS = {
     "patient": "record", "dashboard": "record overview", "weekly_checkin": "check-in",
     "summary_pdf": "handover PDF", "summary": "handover summary", "red_flag_alert": "red-flag alert",
     "ledger": "what-helped list", "care_team_member": "care team", "access_log": "this access list",
-    "break_glass": "emergency access",
+    "break_glass": "emergency access", "record_export": "a copy of the whole record",
 }
 
 
