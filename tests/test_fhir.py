@@ -254,3 +254,18 @@ def test_every_check_in_answer_is_an_item_of_careteams_questionnaire(app, client
     check_ins = [r for r in resources(bundle, "QuestionnaireResponse") if r["questionnaire"] == codes.CHECKIN_QUESTIONNAIRE]
     used = {link for r in check_ins for link in link_ids(r["item"])}
     assert check_ins and "effect-rating.rating" in used and used <= defined
+
+
+def test_a_bundle_takes_a_fixed_number_of_statements_whatever_the_record(app, demo, count_queries):
+    from careteam.fhir import patient_bundle
+
+    people, records, _ = demo
+    statements = {}
+    for owner in (MARIA, TOM):
+        with app.test_request_context():
+            physician = db.session.get(User, people["priya.nair@example.org"])
+            with count_queries() as seen:
+                bundle = patient_bundle(physician, records[owner])
+            statements[owner] = (len(seen), len(bundle["entry"]))
+    assert statements[MARIA][1] > 500  # 26 weeks of check-ins, plans, notes...
+    assert all(count <= 35 for count, _ in statements.values()), statements
