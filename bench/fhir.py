@@ -72,31 +72,29 @@ def bulk(url: str) -> dict:
 def bundle_request(runs: int, fresh: bool) -> dict:
     """The demo clinic (Maria: 26 weekly check-ins), her bundle as her physician."""
     from flask_migrate import upgrade
-    from sqlalchemy import select
+    from sqlalchemy import func, select
 
     from careteam import create_app
     from careteam.demo import load_demo_data
     from careteam.extensions import db
-    from careteam.models import Patient, WeeklyCheckin
+    from careteam.models import Patient, User, WeeklyCheckin
     from careteam.services.api_tokens import create_token
 
     path = DATA / "fhir_demo.sqlite"
-    if fresh or not path.exists():
+    build = fresh or not path.exists()
+    if build:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-        build = True
-    else:
-        build = False
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "TESTING": True,
                       "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench"})
     with app.app_context():
         if build:
             upgrade()
             load_demo_data()
-        users = {u.email: u for u in db.session.scalars(select(__import__("careteam.models", fromlist=["User"]).User))}
+        users = {u.email: u for u in db.session.scalars(select(User))}
         physician = users["dr.okafor@example.org"]
         maria = db.session.scalar(select(Patient.id).where(Patient.user_id == users["maria.lopez@example.org"].id))
-        weeks = db.session.scalar(select(__import__("sqlalchemy").func.count()).where(WeeklyCheckin.patient_id == maria))
+        weeks = db.session.scalar(select(func.count()).where(WeeklyCheckin.patient_id == maria))
         _token, plaintext = create_token(physician, "bench fhir")
         db.session.commit()
     client = app.test_client()

@@ -231,3 +231,41 @@ def test_write_patient_bundle_writes_the_same_bundle_as_json_bytes(app, clinic):
     assert written["entry"] == again["entry"] and written["type"] == "collection"
     assert {e["resource"]["resourceType"] for e in written["entry"]} >= {"Patient", "CareTeam", "Practitioner"}
     Bundle.model_validate(written)
+
+
+def test_every_check_in_answer_is_an_item_of_careteams_questionnaire(app, client, demo):
+    from importlib import resources as package_files
+
+    from fhir.resources.R4B.questionnaire import Questionnaire
+
+    text = (package_files.files("careteam") / "fhir/profiles/Questionnaire-weekly-checkin.json").read_text()
+    questionnaire = json.loads(text)
+    Questionnaire.model_validate(questionnaire)
+    assert questionnaire["url"] == codes.CHECKIN_QUESTIONNAIRE
+
+    def link_ids(items):
+        for item in items:
+            yield item["linkId"]
+            yield from link_ids(item.get("item", []))
+
+    defined = set(link_ids(questionnaire["item"]))
+    people, records, _ = demo
+    bundle = orjson.loads(fetch(app, client, people["dr.okafor@example.org"], records[MARIA]).data)
+    check_ins = [r for r in resources(bundle, "QuestionnaireResponse") if r["questionnaire"] == codes.CHECKIN_QUESTIONNAIRE]
+    used = {link for r in check_ins for link in link_ids(r["item"])}
+    assert check_ins and "effect-rating.rating" in used and used <= defined
+
+
+def test_a_bundle_takes_a_fixed_number_of_statements_whatever_the_record(app, demo, count_queries):
+    from careteam.fhir import patient_bundle
+
+    people, records, _ = demo
+    statements = {}
+    for owner in (MARIA, TOM):
+        with app.test_request_context():
+            physician = db.session.get(User, people["priya.nair@example.org"])
+            with count_queries() as seen:
+                bundle = patient_bundle(physician, records[owner])
+            statements[owner] = (len(seen), len(bundle["entry"]))
+    assert statements[MARIA][1] > 500  # 26 weeks of check-ins, plans, notes...
+    assert all(count <= 35 for count, _ in statements.values()), statements
