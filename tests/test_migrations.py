@@ -123,7 +123,7 @@ def test_0009_turns_answers_into_replies_marks_everything_read_and_refuses_to_dr
         closed_silently = add_question(ids["record"], cast.patient_a, "Noted?", answered_by=cast.physician)
         still_open = add_question(ids["record"], cast.physician, "Any numbness?")
         db.session.remove()
-        upgrade()
+        upgrade(revision="0009_question_replies")  # later revisions refuse their own downgrades first
         replies = db.session.scalars(select_all(QuestionReply)).all()
         assert [(r.question_id, r.author_id, r.author_role, r.text, r.is_answer) for r in replies] == [
             (answered, ids["physio"], "physiotherapist", "Yes.", True)]
