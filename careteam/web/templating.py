@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 
 from careteam.domain.policy import Action, Part, Role
 from careteam.domain.vocabulary import APPOINTMENT_KIND_LABELS, RED_FLAG_LABELS, VISIBILITY_LABELS
-from careteam.services import access
+from careteam.services import access, patients
 
 # Main navigation per role. An entry shows once its endpoint exists, so a feature lights up
 # its own link by registering its blueprint.
@@ -89,8 +89,9 @@ class RecordTab:
 
 # The tabs of a patient's record, sorted by `order`; each shows only to whoever may read its
 # part. Features add theirs with add_record_tab() when their blueprint module is imported.
+OVERVIEW = "patients.record"
 RECORD_TABS: list[RecordTab] = [
-    RecordTab("patients.record", "Overview", Part.RECORD, 10),
+    RecordTab(OVERVIEW, "Overview", Part.RECORD, 10),
     RecordTab("patients.team", "Care team", Part.TEAM, 120),
     RecordTab("patients.access_log", "Who accessed this record", Part.ACCESS_LOG, 130,
               own_label="Who accessed my record"),
@@ -101,6 +102,22 @@ def add_record_tab(tab: RecordTab) -> None:
     if all(existing.endpoint != tab.endpoint for existing in RECORD_TABS):
         RECORD_TABS.append(tab)
         RECORD_TABS.sort(key=lambda t: t.order)
+
+
+def _own_record_id() -> int | None:
+    """The signed-in patient's record id, once per request."""
+    if "own_record_id" not in g:
+        record = patients.own_record(current_user._get_current_object())
+        g.own_record_id = record.id if record else None
+    return g.own_record_id
+
+
+def _menu_url(endpoint: str) -> str:
+    """A menu item's address. "My record" points at the record itself, so that it stays marked
+    on every page of the record and the record's own menu need not repeat it as "Overview"."""
+    if endpoint == "patients.my_record" and _own_record_id() is not None:
+        return url_for("patients.record", patient_id=_own_record_id())
+    return url_for(endpoint)
 
 
 def register_templating(app: Flask) -> None:
@@ -115,7 +132,7 @@ def register_templating(app: Flask) -> None:
         """(url, label, is current) for the signed-in person's menu. The current item is the one
         whose address is the longest prefix of this page's, so a page under it (an account's
         detail, a form's answer) keeps its place in the menu."""
-        items = [(url_for(e), label) for e, label in MAIN_NAV[Role(current_user.role)]
+        items = [(_menu_url(e), label) for e, label in MAIN_NAV[Role(current_user.role)]
                  if e in current_app.view_functions]
         path = request.path.rstrip("/") + "/"
         under = [url for url, _ in items if path.startswith(url.rstrip("/") + "/")]
@@ -150,7 +167,9 @@ def register_templating(app: Flask) -> None:
     @app.template_global()
     def record_tabs(patient_id: int) -> list[RecordTab]:
         user = current_user._get_current_object()
+        own = user.role_enum == Role.PATIENT and _own_record_id() == patient_id
         return [t for t in RECORD_TABS if (t.roles is None or user.role_enum in t.roles)
+                and not (own and t.endpoint == OVERVIEW)  # the main menu's "My record"
                 and access.may(user, patient_id, t.part, t.action)]
 
     @app.template_global()

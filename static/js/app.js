@@ -6,3 +6,71 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+(function () {
+  // The record's sections: open as a row of tabs on a wide screen, one "Record sections" line on
+  // a phone (the CSS already shows the list on a wide screen; this keeps `open` true to match).
+  var wide = window.matchMedia("(min-width: 40.0625rem)");
+  function syncRecordMenu() {
+    document.querySelectorAll("details[data-record-menu]").forEach(function (menu) {
+      menu.open = wide.matches;
+    });
+  }
+
+  // A table wider than its column scrolls inside a box of its own rather than widening the page;
+  // a box that scrolls can be reached by keyboard and is named after the table.
+  function wrapTables() {
+    document.querySelectorAll("main table").forEach(function (table) {
+      var box = table.parentElement;
+      if (!box.classList.contains("table-wrap")) {
+        box = document.createElement("div");
+        box.className = "table-wrap";
+        table.parentNode.insertBefore(box, table);
+        box.appendChild(table);
+      }
+      if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        var caption = table.querySelector("caption");
+        var heading = table.closest("section, .card") && table.closest("section, .card").querySelector("h2, h3");
+        box.setAttribute("aria-label", (caption || heading || {}).textContent ?
+          (caption || heading).textContent.trim() + " (table, scrolls sideways)" : "Table, scrolls sideways");
+      }
+    });
+  }
+
+  function focusErrorSummary() {
+    // After a failed submit: the error summary first, so a screen reader reads what went wrong;
+    // else an error message, else the first field marked invalid.
+    if (document.activeElement && document.activeElement !== document.body &&
+        document.activeElement.id !== "main") {
+      return;  // already on the summary (autofocus), or the person has moved on
+    }
+    var order = ["main [data-error-summary]", "main .form-errors", "main .flash.error, main .flash.danger",
+                 "main [aria-invalid=true]"];
+    for (var i = 0; i < order.length; i++) {
+      var target = document.querySelector(order[i]);
+      if (target) {
+        if (!target.hasAttribute("tabindex") && !/^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(target.tagName)) {
+          target.setAttribute("tabindex", "-1");
+        }
+        target.focus();
+        return;
+      }
+    }
+  }
+
+  function ready() {
+    syncRecordMenu();
+    wrapTables();
+    focusErrorSummary();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
+  }
+  if (wide.addEventListener) {
+    wide.addEventListener("change", syncRecordMenu);
+  }
+})();
