@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -177,19 +178,23 @@ def register_templating(app: Flask) -> None:
         """The tab to highlight: the page's own, else the first tab of the page's blueprint
         (so an intervention's detail page highlights "What helped")."""
         endpoint = request.endpoint or ""
-        if any(t.endpoint == endpoint for t in tabs):
-            return endpoint
+        if any(t.endpoint == endpoint for t in RECORD_TABS):  # a tab's own page, shown or not
+            return endpoint if any(t.endpoint == endpoint for t in tabs) else None
         blueprint = endpoint.split(".")[0]
         return next((t.endpoint for t in tabs if t.endpoint.split(".")[0] == blueprint), None)
 
     def _zone() -> ZoneInfo:
         return ZoneInfo(current_app.config["CARETEAM_TIMEZONE"])
 
+    @app.template_global()
+    def page_language() -> str:
+        return language_tag(current_app.config.get("CARETEAM_LOCALE"))
+
     @app.template_filter("when")
     def when(value: datetime | None) -> str:
         if value is None:
             return "—"
-        return value.astimezone(_zone()).strftime("%-d %b %Y, %H:%M")
+        return value.astimezone(_zone()).strftime(f"{_day_pattern()}, %H:%M")
 
     @app.template_filter("day")
     def day(value: date | datetime | None) -> str:
@@ -197,4 +202,26 @@ def register_templating(app: Flask) -> None:
             return "—"
         if isinstance(value, datetime):
             value = value.astimezone(_zone()).date()
-        return value.strftime("%-d %b %Y")
+        return value.strftime(_day_pattern())
+
+
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Z]{2})?")
+MONTH_FIRST = {"US", "PH", "FM", "MH", "PW"}  # regions that write the month before the day
+
+
+def language_tag(locale: str | None) -> str:
+    """CARETEAM_LOCALE as a language tag ("en-GB", also from "en_GB.UTF-8"); "en-GB" if unusable."""
+    tag = (locale or "").split(".")[0].replace("_", "-")
+    language, _, region = tag.partition("-")
+    tag = f"{language.lower()}-{region.upper()}" if region else language.lower()
+    return tag if LANGUAGE_TAG.fullmatch(tag) else "en-GB"
+
+
+def day_pattern(locale: str | None) -> str:
+    """Dates in text in the order the locale's date inputs use: "3 Dec 2026", "Dec 3, 2026"."""
+    region = language_tag(locale).partition("-")[2]
+    return "%b %-d, %Y" if region in MONTH_FIRST else "%-d %b %Y"
+
+
+def _day_pattern() -> str:
+    return day_pattern(current_app.config.get("CARETEAM_LOCALE"))

@@ -60,7 +60,33 @@ document.addEventListener("submit", function (event) {
     }
   }
 
+  // A date input shows its date in the browser's own language (often month first), whatever the
+  // page's; beside it, the chosen date in the page's words, as dates read in the text.
+  function echoDates() {
+    var format;
+    try {
+      format = new Intl.DateTimeFormat(document.documentElement.lang || undefined,
+        {weekday: "short", day: "numeric", month: "long", year: "numeric", timeZone: "UTC"});
+    } catch (e) {
+      return;
+    }
+    document.querySelectorAll("main input[type=date]").forEach(function (input) {
+      var echo = document.createElement("span");
+      echo.className = "date-echo";
+      echo.setAttribute("aria-hidden", "true");  // a screen reader reads the input's own value
+      function show() {
+        var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input.value);
+        echo.textContent = parts ? format.format(new Date(Date.UTC(+parts[1], parts[2] - 1, +parts[3]))) : "";
+      }
+      input.insertAdjacentElement("afterend", echo);
+      input.addEventListener("input", show);
+      input.addEventListener("change", show);
+      show();
+    });
+  }
+
   function ready() {
+    echoDates();
     syncRecordMenu();
     wrapTables();
     focusErrorSummary();
