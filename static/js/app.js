@@ -8,7 +8,7 @@ document.addEventListener("submit", function (event) {
 });
 
 (function () {
-  // The record's sections: open as a row of tabs on a wide screen, one "Record sections" line on
+  // The record's sections: open as a row of tabs on a wide screen, one "Sections" line on
   // a phone (the CSS already shows the list on a wide screen; this keeps `open` true to match).
   var wide = window.matchMedia("(min-width: 40.0625rem)");
   function syncRecordMenu() {
