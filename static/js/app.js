@@ -46,7 +46,7 @@ document.addEventListener("submit", function (event) {
         document.activeElement.id !== "main") {
       return;  // already on the summary (autofocus), or the person has moved on
     }
-    var order = ["main [data-error-summary]", "main .form-errors", "main .flash.error, main .flash.danger",
+    var order = ["main [data-error-summary]", "main .form-errors", "main > [data-flash].error, main > [data-flash].danger",
                  "main [aria-invalid=true]"];
     for (var i = 0; i < order.length; i++) {
       var target = document.querySelector(order[i]);
