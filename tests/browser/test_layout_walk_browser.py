@@ -13,6 +13,7 @@ the first screen. No menu offers the same destination twice.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from urllib.parse import urlsplit
 
 import pytest
@@ -37,6 +38,7 @@ LONG_URL = "https://example.org/" + "very-long-path-segment-without-any-break" *
 SKIP = re.compile(r"(\.pdf|\.json|/api/|/logout|/static/|/export|/fhir|download|unsubscribe|^mailto:|^tel:)")
 # The same kind of page: numbers stand for ids, so one note stands for all notes.
 KIND = re.compile(r"\d+")
+DATED = re.compile(r"/\d{4}-\d{2}-\d{2}$")
 
 OVERFLOW_JS = """(width) => {
   const offenders = [];
@@ -115,13 +117,17 @@ def walk(page: Page, base: str, whose: str | None) -> list[str]:
     record = urlsplit(record_url(page, base, whose)).path
     first.append(record)
     first += [p for p in map(app_path, links(page, "nav[aria-label=Record] a")) if p]
-    seen_kinds = {KIND.sub("#", p) for p in first}
+    seen_kinds = Counter(KIND.sub("#", p) for p in first)
     pages = list(dict.fromkeys(first))
     for path in list(pages):
         page.goto(base + path)
         for found in map(app_path, links(page, "main a")):
-            if found and KIND.sub("#", found) not in seen_kinds:
-                seen_kinds.add(KIND.sub("#", found))
+            if not found or found in pages:
+                continue
+            kind = KIND.sub("#", found)
+            # a week's check-in is a form while open and a saved page after: two of those
+            if seen_kinds[kind] < (2 if DATED.search(found) else 1):
+                seen_kinds[kind] += 1
                 pages.append(found)
     return pages
 
