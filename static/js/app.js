@@ -17,25 +17,31 @@ document.addEventListener("submit", function (event) {
     });
   }
 
-  // A table wider than its column scrolls inside a box of its own rather than widening the page;
-  // a box that scrolls can be reached by keyboard and is named after the table.
+  // A table wider than its column scrolls inside a box of its own rather than widening the page.
   function wrapTables() {
     document.querySelectorAll("main table").forEach(function (table) {
-      var box = table.parentElement;
-      if (!box.classList.contains("table-wrap")) {
-        box = document.createElement("div");
+      if (!table.parentElement.classList.contains("table-wrap")) {
+        var box = document.createElement("div");
         box.className = "table-wrap";
         table.parentNode.insertBefore(box, table);
         box.appendChild(table);
       }
-      if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
-        box.setAttribute("tabindex", "0");
-        box.setAttribute("role", "region");
-        var caption = table.querySelector("caption");
-        var heading = table.closest("section, .card") && table.closest("section, .card").querySelector("h2, h3");
-        box.setAttribute("aria-label", (caption || heading || {}).textContent ?
-          (caption || heading).textContent.trim() + " (table, scrolls sideways)" : "Table, scrolls sideways");
+    });
+  }
+
+  // A box that scrolls sideways (a wide table, a chart) can be reached and scrolled by keyboard,
+  // and is named after what it holds.
+  function reachableScrollers() {
+    document.querySelectorAll("main .table-wrap, main .chart-wrap").forEach(function (box) {
+      if (box.scrollWidth <= box.clientWidth + 1 || box.hasAttribute("tabindex")) {
+        return;
       }
+      var section = box.closest("section, .card");
+      var named = box.querySelector("caption") || (section && section.querySelector("h2, h3"));
+      var what = box.querySelector("table") ? "table" : "chart";
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", (named ? named.textContent.trim() + ", " : "") + what + ", scrolls sideways");
     });
   }
 
@@ -89,6 +95,7 @@ document.addEventListener("submit", function (event) {
     echoDates();
     syncRecordMenu();
     wrapTables();
+    reachableScrollers();
     focusErrorSummary();
   }
   if (document.readyState === "loading") {
