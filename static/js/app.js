@@ -29,19 +29,16 @@ document.addEventListener("submit", function (event) {
     });
   }
 
-  // A box that scrolls sideways (a wide table, a chart) can be reached and scrolled by keyboard,
-  // and is named after what it holds.
+  // A box that scrolls sideways (a wide table, a chart) can be reached and scrolled by keyboard.
+  // Its name says what it is, not the section's title (the section already has that name).
   function reachableScrollers() {
     document.querySelectorAll("main .table-wrap, main .chart-wrap").forEach(function (box) {
       if (box.scrollWidth <= box.clientWidth + 1 || box.hasAttribute("tabindex")) {
         return;
       }
-      var section = box.closest("section, .card");
-      var named = box.querySelector("caption") || (section && section.querySelector("h2, h3"));
-      var what = box.querySelector("table") ? "table" : "chart";
       box.setAttribute("tabindex", "0");
       box.setAttribute("role", "region");
-      box.setAttribute("aria-label", (named ? named.textContent.trim() + ", " : "") + what + ", scrolls sideways");
+      box.setAttribute("aria-label", box.querySelector("table") ? "Wide table, scrolls sideways" : "Wide chart, scrolls sideways");
     });
   }
 
