@@ -62,6 +62,8 @@ def load_config(instance_path: str) -> dict:
         "CARETEAM_CLINIC_NAME": os.environ.get("CARETEAM_CLINIC_NAME", "careteam demo clinic"),
         # Dates and times are stored in UTC and shown in the clinic's zone.
         "CARETEAM_TIMEZONE": os.environ.get("CARETEAM_TIMEZONE", "UTC"),
+        # The pages' language tag (<html lang>) and the order of day and month in dates shown.
+        "CARETEAM_LOCALE": os.environ.get("CARETEAM_LOCALE", "en-GB"),
         # Sessions: a browser-session cookie, an idle timeout and an absolute lifetime.
         "CARETEAM_IDLE_TIMEOUT_MINUTES": _int("CARETEAM_IDLE_TIMEOUT_MINUTES", 30),
         "CARETEAM_SESSION_LIFETIME_HOURS": _int("CARETEAM_SESSION_LIFETIME_HOURS", 12),

@@ -14,7 +14,8 @@ from careteam.extensions import db
 from careteam.models import AuditEvent
 from tests.support.pages import without_request_id
 
-PUBLIC_ENDPOINTS = {"auth.login", "auth.set_password", "home.healthz", "home.readyz", "static", "api-docs.openapi_json",
+PUBLIC_ENDPOINTS = {"auth.login", "auth.set_password", "home.healthz", "home.readyz", "home.favicon", "static",
+                    "api-docs.openapi_json",
                     "notifications.unsubscribe"}
 # Routes with an id that is not a patient's: each is checked against its owner by its service.
 NON_PATIENT_IDS = {"user_id", "token_id", "notification_id", "bundle_id"}

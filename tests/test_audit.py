@@ -97,7 +97,7 @@ def test_patient_sees_who_accessed_their_record(app, clinic, login_as):
     login_as(clinic.physician).get(f"/patients/{clinic.record_a.id}")
     login_as(clinic.outside_psych).get(f"/patients/{clinic.record_a.id}")
     page = login_as(clinic.patient_a).get(f"/patients/{clinic.record_a.id}/access-log").data
-    assert page.count(b"Who accessed my record") == 3  # title, tab and heading
+    assert page.count(b"Who accessed my record") == 4  # title, the phone's menu line, tab and heading
     assert b"Dr. Ann Physician" in page and b"Viewed record overview" in page
     assert b"Dr. Otto Outside" in page and b"refused" in page and b"Tried to open record" in page
 

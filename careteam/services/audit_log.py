@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from careteam.domain.policy import Action, Part
@@ -51,13 +51,33 @@ def _with_user():
     ), actor
 
 
-def access_log(viewer: User, patient_id: int, page: int = 1) -> tuple[Patient, Page[AuditRow]]:
-    """Every access to one patient's record: by whom, when, what."""
+@dataclass(frozen=True)
+class AccessLog:
+    patient: Patient
+    page: Page[AuditRow]
+    patient_own_hidden: int  # the patient's own successful actions left out (0 when shown)
+
+
+def _by_the_patient(patient: Patient):
+    """What the patient did herself and was allowed: most rows of her list, and not what she
+    looks for in it. A refusal on her account stays in sight (it may not have been her)."""
+    return (AuditEvent.user_id == patient.user_id) & (AuditEvent.outcome == "success")
+
+
+def access_log(viewer: User, patient_id: int, page: int = 1, *, include_patient: bool = False) -> AccessLog:
+    """Every access to one patient's record: by whom, when, what. Unless asked, without the
+    patient's own (successful) actions, which would hide the others'."""
     patient = authorize(viewer, patient_id, Part.ACCESS_LOG, Action.READ, object_type="access_log")
     audit.record("read", actor=viewer, patient_id=patient.id, object_type="access_log")
     db.session.commit()  # before loading, and so the list includes this very read
     stmt, _ = _with_user()
-    return patient, _rows(stmt.where(AuditEvent.patient_id == patient.id), page)
+    stmt = stmt.where(AuditEvent.patient_id == patient.id)
+    hidden = 0
+    if not include_patient and patient.user_id is not None:
+        hidden = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.patient_id == patient.id, _by_the_patient(patient))) or 0
+        stmt = stmt.where(~_by_the_patient(patient) | AuditEvent.user_id.is_(None))
+    return AccessLog(patient, _rows(stmt, page), hidden)
 
 
 def _day_start(day: date) -> datetime:

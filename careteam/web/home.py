@@ -26,6 +26,12 @@ def index():
     return redirect(url_for(START_PAGES[current_user.role_enum]))
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links; the icon is an SVG."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 @bp.route("/healthz")
 def healthz():
     """Liveness: the process answers. Touches nothing else, so it stays cheap."""

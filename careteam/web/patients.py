@@ -108,6 +108,8 @@ def remove_team_member(patient_id: int, clinician_id: int):
 @login_required
 @admins_too
 def access_log(patient_id: int):
-    patient, page = audit_log.access_log(actor(), patient_id, request.args.get("page", 1, type=int))
-    return render_template("patients/access_log.html", patient=patient, page=page,
+    show_all = request.args.get("all") == "1"
+    log = audit_log.access_log(actor(), patient_id, request.args.get("page", 1, type=int), include_patient=show_all)
+    return render_template("patients/access_log.html", patient=log.patient, page=log.page, show_all=show_all,
+                           patient_own_hidden=log.patient_own_hidden,
                            emergency_grants=break_glass.grants_for_record(actor(), patient_id))

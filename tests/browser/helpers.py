@@ -28,3 +28,13 @@ def screenshot(page: Page, name: str) -> None:
     Path(directory).mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(Path(directory) / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"),
                     full_page=True)
+
+
+def record_section(page: Page, name: str) -> None:
+    """Go to a section of the open record. On a phone the sections sit behind one "Sections"
+    line (a <details>), opened first; on a wide screen they are a row of tabs."""
+    menu = page.get_by_role("navigation", name="Record")
+    link = menu.get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        menu.locator("summary").click()
+    link.click()

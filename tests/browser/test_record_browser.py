@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from careteam.domain.vocabulary import RED_FLAG_LABELS, RedFlag
 from careteam.services import clock
-from tests.browser.helpers import screenshot, sign_in
+from tests.browser.helpers import record_section, screenshot, sign_in
 
 MARIA = "maria.lopez@example.org"
 TOM = "tom.becker@example.org"
@@ -62,7 +62,7 @@ def day(value: date) -> str:
 
 
 def record_tab(page: Page, name: str) -> None:
-    page.get_by_role("navigation", name="Record").get_by_role("link", name=name, exact=True).click()
+    record_section(page, name)
 
 
 def open_patient(page: Page, name: str) -> None:
@@ -178,7 +178,7 @@ def test_notes_reach_exactly_their_readers_and_a_correction_stays_under_its_note
         screenshot(psychologist, "notes-psychologist-desktop")
 
     with signed_in(browser, url, MARIA, phone=True) as patient:
-        patient.get_by_role("navigation", name="Record").get_by_role("link", name="Notes", exact=True).click()
+        record_section(patient, "Notes")
         expect(patient.get_by_role("heading", name="Write a note")).to_have_count(0)
         expect(patient.get_by_role("list", name="Notes by who may read them").get_by_role("listitem")).to_have_count(1)
         search_notes(patient, mark)
