@@ -25,5 +25,8 @@ def switch(user_id: int):
     if form.validate_on_submit():
         on = request.form.get("state") == "on"  # anything else switches off: the button says which
         alert_emails.set_alert_emails(actor(), user_id, on)
-        flash("Alert e-mails switched on." if on else "Alert e-mails switched off.", "success")
+        if on:
+            flash("Alert e-mails switched on.", "success")
+        else:
+            flash("Alert e-mails switched off.", "success")
     return redirect(url_for("alert_emails.index"))
