@@ -374,7 +374,7 @@ def test_item_page_shows_attempts_chart_and_lessons(app, clinic, login_as, item_
     with app.app_context():
         add_attempts(item_id, clinic.psych, [(80, 50), (50, 15)])
     html = login_as(clinic.physician).get(page_url(clinic, f"/items/{item_id}")).get_data(as_text=True)
-    assert "<svg" in html and "Expectancy before" in html and "Expectancy after" in html
+    assert "<svg" in html and ">Before</text>" in html and ">After</text>" in html
     assert "80 → 50" in html and "down 35" in html and "Feared outcome did not happen" in html
     page = login_as(clinic.physician).get(page_url(clinic)).get_data(as_text=True)
     assert "Suggested next" in page and "<svg" in page
