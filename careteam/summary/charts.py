@@ -41,6 +41,7 @@ MAX_DISPLAY_PX = 440  # the pages' CSS (static/css/charts.css) never shows a cha
 NARROWEST_CONTAINER_PX = 320  # a card on a 390 px phone is 334 px wide
 CHAR_WIDTH = 0.62  # DejaVu Sans, average advance per em, rounded up: for layout estimates
 LINE = FONT_SIZE + 5
+OVERLAP_UNITS = 4.5  # lines closer than this (3.25 + 2.25 wide, 7-unit markers) hide one another
 
 
 def rendered_font_px(font_size: float, viewbox_width: float, container_px: float,
@@ -83,7 +84,7 @@ class LineChart:
     y_ticks: list[float] = field(default_factory=lambda: [0, 2, 4, 6, 8, 10])
     y_label: str = ""  # the axis: scale and direction, e.g. "0–10, higher is worse"
     width: int = WIDTH
-    height: int = 130  # of the plot area; the chart grows for its heading, labels, legend and notes
+    height: int = 110  # of the plot area; the chart grows for its heading, labels, legend and notes
     description: str = ""
     heading: str = ""  # shown above the plot; the title is for screen readers
     point_word: str = "points"  # "weeks": used in the overlap note and the description
@@ -93,7 +94,7 @@ def nice_ticks(low: float, high: float, most: int = 6) -> list[float]:
     """Round tick values from `low` to `high` (at most `most` of them): 0, 5, 10, 15, 20 for 0–21."""
     span = (high - low) or 1
     for step in (base * 10 ** power for power in range(-2, 6) for base in (1, 2, 2.5, 5)):
-        if span / step <= most - 1:
+        if math.floor(span / step + 1e-9) + 1 <= most:
             first = math.ceil(low / step) * step
             return [round(first + k * step, 6) for k in range(math.floor((high - first) / step + 1e-9) + 1)]
     return [low, high]
@@ -118,13 +119,12 @@ def series_styles(series: list[Series]) -> list[Style]:
 
 
 def overlaps(chart: LineChart, tolerance: float) -> list[tuple[str, str, int, int]]:
-    """Pairs of data series drawn on top of each other: (first, second, points where their values
-    are within `tolerance` of each other, points where both have a value), when they coincide
-    along at least one segment."""
+    """Pairs of series drawn on top of each other: (first, second, points where their values are
+    within `tolerance` of each other, points where both have a value), when they coincide along at
+    least one segment."""
     found = []
-    data = [s for s in chart.series if not s.dashed]
-    for i, a in enumerate(data):
-        for b in data[i + 1:]:
+    for i, a in enumerate(chart.series):
+        for b in chart.series[i + 1:]:
             both = [(x, y) for x, y in zip(a.values, b.values)]
             close = [x is not None and y is not None and abs(x - y) <= tolerance for x, y in both]
             shared = sum(1 for x, y in both if x is not None and y is not None)
@@ -134,8 +134,8 @@ def overlaps(chart: LineChart, tolerance: float) -> list[tuple[str, str, int, in
 
 
 def _overlap_notes(chart: LineChart, plot_h: float) -> list[str]:
-    tolerance = 3 * (chart.y_max - chart.y_min) / plot_h  # closer than 3 units: one line hides the other
-    return [f"{a} and {b} overlap at {n} of {m} {chart.point_word}; both are drawn."
+    tolerance = OVERLAP_UNITS * (chart.y_max - chart.y_min) / plot_h
+    return [f"{a} and {b} overlap at {n} of {m} {chart.point_word} (both drawn)."
             for a, b, n, m in overlaps(chart, tolerance)]
 
 
@@ -170,6 +170,17 @@ def _wrap(text: str, width: float) -> list[str]:
 def _fit(text: str, width: float) -> str:
     per_line = max(4, int(width / (FONT_SIZE * CHAR_WIDTH)))
     return text if len(text) <= per_line else text[: per_line - 1].rstrip() + "…"
+
+
+def _head_lines(chart: LineChart) -> list[list[tuple[str, str, str]]]:
+    """The heading (bold) and the axis label (muted) on one line when they fit, else on two."""
+    bold = ' font-weight="bold"'
+    usable = chart.width - 4
+    heading = [(_fit(chart.heading, usable), INK, bold)] if chart.heading else []
+    axis = [(_fit(chart.y_label, usable), MUTED, "")] if chart.y_label else []
+    if heading and axis and text_width(f"{chart.heading} · {chart.y_label}") * 1.05 <= usable:
+        return [[(chart.heading, INK, bold), (f" · {chart.y_label}", MUTED, "")]]
+    return [line for line in ([heading] if heading else []) + ([axis] if axis else [])]
 
 
 def _marker(shape: str, cx: float, cy: float, style: Style) -> str:
@@ -219,7 +230,8 @@ def render_line_chart(chart: LineChart) -> Markup:
     styles = series_styles(chart.series)
     left = 8 + max((text_width(_num(t)) for t in chart.y_ticks), default=0)
     right = 12
-    top = 6 + (LINE if chart.heading else 0) + (LINE if chart.y_label else 0) + FONT_SIZE * 0.7  # room for the top tick
+    head_lines = _head_lines(chart)
+    top = 6 + LINE * len(head_lines) + FONT_SIZE * 0.7  # room for the top tick label
     plot_w, plot_h = width - left - right, float(chart.height)
     legend = _legend_rows(chart, styles, width - 8) if len(chart.series) > 1 else []
     notes = [line for note in _overlap_notes(chart, plot_h) for line in _wrap(note, width - 8)]
@@ -245,12 +257,10 @@ def render_line_chart(chart: LineChart) -> Markup:
         f"<desc>{escape(description)}</desc>",
     ]
     line_y = 6
-    if chart.heading:
+    for head_line in head_lines:
         line_y += LINE
-        parts.append(f'<text x="2" y="{line_y - 4}" fill="{INK}" font-weight="bold">{escape(_fit(chart.heading, width - 4))}</text>')
-    if chart.y_label:
-        line_y += LINE
-        parts.append(f'<text x="2" y="{line_y - 4}" fill="{MUTED}">{escape(_fit(chart.y_label, width - 4))}</text>')
+        spans = "".join(f'<tspan fill="{color}"{weight}>{escape(text)}</tspan>' for text, color, weight in head_line)
+        parts.append(f'<text x="2" y="{line_y - 4}">{spans}</text>')
     for tick in chart.y_ticks:
         ty = y(tick)
         parts.append(f'<line x1="{left}" y1="{ty:.1f}" x2="{left + plot_w}" y2="{ty:.1f}" stroke="{GRID}" stroke-width="1"/>')
@@ -260,8 +270,8 @@ def render_line_chart(chart: LineChart) -> Markup:
         half = text_width(label) / 2
         lx = min(max(x(i), half + 1), width - half - 1)
         parts.append(f'<text x="{lx:.1f}" y="{x_axis + fs + 4:.1f}" text-anchor="middle" fill="{MUTED}">{escape(label)}</text>')
-    # Lines first (reference lines under data), then every marker over every line.
-    for s, style in sorted(zip(chart.series, styles), key=lambda pair: not pair[0].dashed):
+    # Data lines, then reference lines (thin, dashed: a line under them shows), then every marker.
+    for s, style in sorted(zip(chart.series, styles), key=lambda pair: pair[0].dashed):
         dash = f' stroke-dasharray="{style.dash}"' if style.dash else ""
         for points in _segments(s.values):
             if len(points) > 1:

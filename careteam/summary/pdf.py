@@ -69,6 +69,9 @@ def render_documents(html_documents: list[str], static_dir: str, page_size: str)
     """Render one or more HTML documents into one PDF (pages in order). Runs in the worker."""
     from weasyprint import CSS, HTML
 
+    from careteam.summary import pdf_tagging
+
+    pdf_tagging.install()  # header and footer as artifacts, TH cells with a scope
     fetcher = make_fetcher(static_dir)
     page_css = CSS(string=f"@page {{ size: {PAGE_SIZES.get(page_size, 'A4')}; }}", url_fetcher=fetcher)
     documents = [

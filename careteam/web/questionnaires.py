@@ -40,10 +40,12 @@ def _plain(number: float) -> str:
 
 
 @bp.app_template_global()
-def measure_charts(measures: list[dict]) -> Markup:
+def measure_charts(measures: list[dict], leave_out: tuple[str, ...] = ()) -> Markup:
     """The trend of every measure with two or more scores, one small chart each with its own axis
-    and direction, for the tab, the summary page and the PDF."""
-    charts = [_measure_chart(m) for m in measures if sum(p["score"] is not None for p in m["points"]) > 1]
+    and direction, for the tab, the summary page and the PDF; `leave_out`: instruments charted
+    elsewhere on the page (the summary's trends show the PEG)."""
+    charts = [_measure_chart(m) for m in measures
+              if m["instrument"] not in leave_out and sum(p["score"] is not None for p in m["points"]) > 1]
     return render_small_multiples(charts, "Measures over time") if charts else Markup("")
 
 
