@@ -165,3 +165,14 @@ def test_nice_ticks():
     assert nice_ticks(0, 27) == [0, 5, 10, 15, 20, 25]
     assert nice_ticks(0, 100) == [0, 20, 40, 60, 80, 100]
     assert nice_ticks(-2, 2) == [-2, -1, 0, 1, 2]
+
+
+def test_small_multiples_line_up_their_plots():
+    short = LineChart(title="a", heading="Stress", y_label="0–10, higher is worse", x_labels=["a"], series=[Series("S", [1])])
+    long = LineChart(title="b", heading="Pain and interference", y_label="0–10, higher is worse", x_labels=["a"],
+                     series=[Series("P", [1])])
+    alone = str(render_line_chart(short))
+    assert alone.count("<tspan") == 2 and alone.count("<text x=\"2\"") == 1  # heading · axis on one line
+    together = str(render_small_multiples([short, long], "t"))
+    tops = re.findall(r'<line x1="[\d.]+" y1="([\d.]+)" x2="[\d.]+" y2="[\d.]+" stroke="#d8dee6"', together)
+    assert len(set(tops)) == len(tops) // 2  # the same grid lines in both charts

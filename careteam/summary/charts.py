@@ -19,7 +19,7 @@ All text is escaped. Charts carry a <title> and a <desc> that states each series
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 
 from markupsafe import Markup
@@ -88,6 +88,7 @@ class LineChart:
     description: str = ""
     heading: str = ""  # shown above the plot; the title is for screen readers
     point_word: str = "points"  # "weeks": used in the overlap note and the description
+    head_on_two_lines: bool = False  # heading and axis label on lines of their own even when they would fit on one
 
 
 def nice_ticks(low: float, high: float, most: int = 6) -> list[float]:
@@ -178,7 +179,8 @@ def _head_lines(chart: LineChart) -> list[list[tuple[str, str, str]]]:
     usable = chart.width - 4
     heading = [(_fit(chart.heading, usable), INK, bold)] if chart.heading else []
     axis = [(_fit(chart.y_label, usable), MUTED, "")] if chart.y_label else []
-    if heading and axis and text_width(f"{chart.heading} · {chart.y_label}") * 1.05 <= usable:
+    fits = text_width(f"{chart.heading} · {chart.y_label}") * 1.05 <= usable
+    if heading and axis and fits and not chart.head_on_two_lines:
         return [[(chart.heading, INK, bold), (f" · {chart.y_label}", MUTED, "")]]
     return [line for line in ([heading] if heading else []) + ([axis] if axis else [])]
 
@@ -314,6 +316,9 @@ def _segments(values: list[float | None]) -> list[list[tuple[int, float]]]:
 
 
 def render_small_multiples(charts: list[LineChart], label: str) -> Markup:
-    """Several charts side by side where there is room, one under the other on a phone."""
+    """Several charts side by side where there is room, one under the other on a phone; their plots
+    line up (every heading on two lines if one needs them)."""
+    if len({len(_head_lines(c)) for c in charts}) > 1:
+        charts = [replace(c, head_on_two_lines=True) for c in charts]
     inner = "".join(f'<div class="ct-chart-cell">{render_line_chart(c)}</div>' for c in charts)
     return Markup(f'<div class="ct-charts" role="group" aria-label="{escape(label)}">{inner}</div>')
