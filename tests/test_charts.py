@@ -78,7 +78,8 @@ def test_every_data_series_has_its_own_dash_and_marker_and_the_legend_shows_them
     for style in styles[1:]:
         # once for the line, once for its legend sample
         assert svg.count(f'stroke-dasharray="{style.dash}"') == 2, style.dash
-    legend_samples = re.findall(r'<line x1="[\d.]+" y1="[\d.]+" x2="[\d.]+" y2="[\d.]+" stroke="(#[0-9A-Fa-f]{6})"', svg)
+    legend_samples = re.findall(r'<line x1="[\d.]+" y1="[\d.]+" x2="[\d.]+" y2="[\d.]+" '
+                                r'stroke="(#[0-9A-Fa-f]{6})"', svg)
     assert set(PALETTE[:5]) <= set(legend_samples)
     assert all(d in DASHES for d in (s.dash for s in styles))
 
@@ -168,7 +169,8 @@ def test_nice_ticks():
 
 
 def test_small_multiples_line_up_their_plots():
-    short = LineChart(title="a", heading="Stress", y_label="0–10, higher is worse", x_labels=["a"], series=[Series("S", [1])])
+    short = LineChart(title="a", heading="Stress", y_label="0–10, higher is worse", x_labels=["a"],
+                      series=[Series("S", [1])])
     long = LineChart(title="b", heading="Pain and interference", y_label="0–10, higher is worse", x_labels=["a"],
                      series=[Series("P", [1])])
     alone = str(render_line_chart(short))

@@ -69,7 +69,8 @@ def test_many_weeks_of_words_are_capped_with_a_pointer_and_the_api_carries_them(
             checkin.did_not_help = f"Older words {n}"
         db.session.commit()
     start = (clock.today() - timedelta(weeks=26)).isoformat()
-    page = login_as(clinic.physician).get(f"/patients/{clinic.record_a.id}/summary?start={start}").get_data(as_text=True)
+    client = login_as(clinic.physician)
+    page = client.get(f"/patients/{clinic.record_a.id}/summary?start={start}").get_data(as_text=True)
     words = page[page.index("In the patient's words"):page.index("5. Plans")]
     assert words.count("<li>") == 12 and "… and 1 earlier week in careteam (Check-ins)." in words
     assert "Older words 1" in words and "Older words 0" not in words  # the newest are shown

@@ -1,5 +1,6 @@
 """Weekly trends from check-ins (pain average and worst, PEG, sleep quality, stress, mood, and the
-patient's own words), as data and as small-multiple SVG charts. The record view (services/record) shows the last 12 weeks or the summary's period."""
+patient's own words), as data and as small-multiple SVG charts. The record view (services/record)
+shows the last 12 weeks or the summary's period."""
 
 from __future__ import annotations
 

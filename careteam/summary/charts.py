@@ -193,7 +193,8 @@ def _marker(shape: str, cx: float, cy: float, style: Style) -> str:
         return (f'<path d="M{cx:.1f} {cy - 4.5:.1f}L{cx + 4.2:.1f} {cy + 3:.1f}L{cx - 4.2:.1f} {cy + 3:.1f}Z" '
                 f'fill="{style.color}"/>')
     if shape == "diamond":
-        return f'<path d="M{cx:.1f} {cy - 4.5:.1f}L{cx + 4.5:.1f} {cy:.1f}L{cx:.1f} {cy + 4.5:.1f}L{cx - 4.5:.1f} {cy:.1f}Z" {hollow}/>'
+        return (f'<path d="M{cx:.1f} {cy - 4.5:.1f}L{cx + 4.5:.1f} {cy:.1f}L{cx:.1f} {cy + 4.5:.1f}'
+                f'L{cx - 4.5:.1f} {cy:.1f}Z" {hollow}/>')
     return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" fill="{style.color}"/>'
 
 
@@ -265,13 +266,16 @@ def render_line_chart(chart: LineChart) -> Markup:
         parts.append(f'<text x="2" y="{line_y - 4}">{spans}</text>')
     for tick in chart.y_ticks:
         ty = y(tick)
-        parts.append(f'<line x1="{left}" y1="{ty:.1f}" x2="{left + plot_w}" y2="{ty:.1f}" stroke="{GRID}" stroke-width="1"/>')
-        parts.append(f'<text x="{left - 5:.1f}" y="{ty + fs * 0.35:.1f}" text-anchor="end" fill="{MUTED}">{_num(tick)}</text>')
+        parts.append(f'<line x1="{left}" y1="{ty:.1f}" x2="{left + plot_w}" y2="{ty:.1f}" stroke="{GRID}" '
+                     f'stroke-width="1"/>')
+        parts.append(f'<text x="{left - 5:.1f}" y="{ty + fs * 0.35:.1f}" text-anchor="end" '
+                     f'fill="{MUTED}">{_num(tick)}</text>')
     for i in _x_label_indices(chart.x_labels, plot_w):
         label = chart.x_labels[i]
         half = text_width(label) / 2
         lx = min(max(x(i), half + 1), width - half - 1)
-        parts.append(f'<text x="{lx:.1f}" y="{x_axis + fs + 4:.1f}" text-anchor="middle" fill="{MUTED}">{escape(label)}</text>')
+        parts.append(f'<text x="{lx:.1f}" y="{x_axis + fs + 4:.1f}" text-anchor="middle" '
+                     f'fill="{MUTED}">{escape(label)}</text>')
     # Data lines, then reference lines (thin, dashed: a line under them shows), then every marker.
     for s, style in sorted(zip(chart.series, styles), key=lambda pair: pair[0].dashed):
         dash = f' stroke-dasharray="{style.dash}"' if style.dash else ""
