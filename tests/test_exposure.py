@@ -3,6 +3,7 @@ audit and timeline, query counts."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -374,7 +375,7 @@ def test_item_page_shows_attempts_chart_and_lessons(app, clinic, login_as, item_
     with app.app_context():
         add_attempts(item_id, clinic.psych, [(80, 50), (50, 15)])
     html = login_as(clinic.physician).get(page_url(clinic, f"/items/{item_id}")).get_data(as_text=True)
-    assert "<svg" in html and "Expectancy before" in html and "Expectancy after" in html
+    assert "<svg" in html and ">Before</text>" in html and ">After</text>" in html
     assert "80 → 50" in html and "down 35" in html and "Feared outcome did not happen" in html
     page = login_as(clinic.physician).get(page_url(clinic)).get_data(as_text=True)
     assert "Suggested next" in page and "<svg" in page
@@ -468,3 +469,39 @@ def test_openapi_documents_the_exposure_api(client):
                  "/exposure-items/{item_id}/mastery", "/exposure-order"):
         assert base + path in paths, path
     assert "409" in paths[base + "/exposure-items/{item_id}"]["patch"]["responses"]
+
+
+# --- the hierarchy chart names items, never list positions ---------------------------------------
+
+def _chart_part(html: str) -> str:
+    return html[html.index('id="chart-h"'):html.index("</section>", html.index('id="chart-h"'))]
+
+
+def test_hierarchy_chart_is_headed_by_each_items_words_and_its_caption_uses_real_data(app, clinic, login_as, item_id):
+    with app.app_context():
+        other = add_item(clinic.record_a.id, clinic.psych, 60, description="Lift the shopping bag")
+        add_attempts(item_id, clinic.psych, [(80, 50), (50, 15)], first_day=date(2026, 3, 2))
+        add_attempts(other, clinic.psych, [(90, 60)], first_day=date(2026, 4, 20))
+    part = _chart_part(login_as(clinic.physician).get(page_url(clinic)).get_data(as_text=True))
+    assert part.count("<svg") == 2 and not re.search(r"#\d+ \d", part) and "item 2" not in part
+    assert ">Bend to tie my shoes</tspan>" in part and ">Lift the shopping bag</tspan>" in part
+    assert "on 20 Apr 2026 “Lift the shopping bag”: expectancy 90 before, 60 after." in part  # the latest attempt
+    assert "12 Mar" not in part and ">2 Mar</text>" in part and ">3 Mar</text>" in part
+
+
+def test_inserting_or_moving_an_item_keeps_each_attempt_under_its_own_item(api, app, clinic, login_as, item_id):
+    with app.app_context():
+        add_attempts(item_id, clinic.psych, [(80, 50)], first_day=date(2026, 3, 2))
+    before = _chart_part(login_as(clinic.physician).get(page_url(clinic)).get_data(as_text=True))
+    first = api.psych.post(api_url(clinic, "exposure-items"), json={**ITEM, "description": "Sit on the floor",
+                                                                     "fear_rating": 10})
+    assert first.status_code == 201
+    api.psych.put(api_url(clinic, "exposure-order"), json={"item_ids": [first.get_json()["id"], item_id]})
+    after = _chart_part(login_as(clinic.physician).get(page_url(clinic)).get_data(as_text=True))
+    assert after.count("<svg") == before.count("<svg") == 1  # the untried item has no chart
+    assert ">Bend to tie my shoes</tspan>" in after and "Sit on the floor" not in after
+
+
+def test_no_example_without_attempts(app, clinic, login_as, item_id):
+    part = _chart_part(login_as(clinic.physician).get(page_url(clinic)).get_data(as_text=True))
+    assert "No attempts logged yet." in part and "For example" not in part and "<svg" not in part

@@ -72,3 +72,6 @@ class WeekPointOut(Schema):
     mood = fields.Int(allow_none=True)
     flare_days = fields.Int(allow_none=True)
     red_flags = fields.List(fields.Str())
+    helped_most = fields.Str(metadata={
+        "description": "The patient's own words: what helped most that week; empty if none."})
+    did_not_help = fields.Str(metadata={"description": "The patient's own words: what did not help; empty if none."})

@@ -273,10 +273,11 @@ def progress_chart(progress: PlanProgress) -> Markup | None:
         description=_chart_description(progress),
         x_labels=[rules.short_day(p.performed_on) for p in progress.points],
         series=[
-            Series("Quota", [p.quota for p in progress.points], color="#556170", dashed=True, show_points=False),
-            Series("Done", done, color="#0b6e6e"),
+            Series("Quota", [p.quota for p in progress.points], dashed=True, show_points=False),
+            Series("Done", done),
         ],
-        y_min=0, y_max=y_max, y_ticks=[tick * k for k in range(int(y_max // tick) + 1)], y_label=unit,
+        y_min=0, y_max=y_max, y_ticks=[tick * k for k in range(int(y_max // tick) + 1)],
+        y_label=f"{unit.capitalize()} per session",
     ))
 
 

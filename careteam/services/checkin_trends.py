@@ -1,5 +1,6 @@
-"""Weekly trends from check-ins (pain average and worst, PEG, sleep quality, stress), as data
-and as one SVG chart. The record view (services/record) shows the last 12 weeks or the summary's period."""
+"""Weekly trends from check-ins (pain average and worst, PEG, sleep quality, stress, mood, and the
+patient's own words), as data and as small-multiple SVG charts. The record view (services/record)
+shows the last 12 weeks or the summary's period."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from careteam.domain.checkins import week_start_of
 from careteam.extensions import db
 from careteam.models import WeeklyCheckin
-from careteam.summary.charts import LineChart, Series, render_line_chart
+from careteam.summary.charts import LineChart, Series, render_small_multiples
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class WeekPoint:
     mood: int | None
     flare_days: int | None
     red_flags: tuple[str, ...]
+    helped_most: str = ""  # the patient's own words
+    did_not_help: str = ""
 
 
 def _point(week: date, checkin: WeeklyCheckin | None) -> WeekPoint:
@@ -35,6 +38,7 @@ def _point(week: date, checkin: WeeklyCheckin | None) -> WeekPoint:
     return WeekPoint(
         week, checkin.pain_average, checkin.pain_worst, checkin.peg_score, checkin.sleep_quality,
         checkin.sleep_hours, checkin.stress, checkin.mood, checkin.flare_days, tuple(checkin.red_flags or ()),
+        (checkin.helped_most or "").strip(), (checkin.did_not_help or "").strip(),
     )
 
 
@@ -59,24 +63,36 @@ def last_weeks(patient_id: int, today: date, count: int = 12) -> list[WeekPoint]
     return weekly_points(patient_id, last - timedelta(weeks=count - 1), last)
 
 
-def trend_chart(points: list[WeekPoint], title: str = "Weekly check-ins", width: int = 640, height: int = 240) -> Markup:
+# Measure groups of the weekly check-in, each charted on its own axis: pain and its interference
+# (higher is worse), stress (higher is worse), sleep quality and mood (higher is better).
+TREND_GROUPS = (
+    ("Pain and interference", "0–10, higher is worse",
+     (("Pain average", "pain_average"), ("Pain worst", "pain_worst"), ("PEG", "peg"))),
+    ("Stress", "0–10, higher is worse", (("Stress", "stress"),)),
+    ("Sleep quality and mood", "0–10, higher is better", (("Sleep quality", "sleep_quality"), ("Mood", "mood"))),
+)
+
+
+def trend_charts(points: list[WeekPoint], title: str = "Weekly check-ins") -> list[LineChart]:
+    """One chart per measure group that has any value; a series without values is left out."""
     labels = [p.week_start.strftime("%-d %b") for p in points]
-    chart = LineChart(
-        title=title,
-        description=(
-            f"Weekly pain (average and worst), PEG score, sleep quality and stress from "
-            f"{labels[0] if labels else ''} to {labels[-1] if labels else ''}, on a 0 to 10 scale."
-        ),
-        x_labels=labels,
-        series=[
-            Series("Pain average", [p.pain_average for p in points], color="#a4161a"),
-            Series("Pain worst", [p.pain_worst for p in points], color="#a4161a", dashed=True, show_points=False),
-            Series("PEG", [p.peg for p in points], color="#6b3fa0"),
-            Series("Sleep quality", [p.sleep_quality for p in points], color="#1a56db"),
-            Series("Stress", [p.stress for p in points], color="#8a5300", dashed=True),
-        ],
-        y_label="0–10",
-        width=width,
-        height=height,
-    )
-    return render_line_chart(chart)
+    period = f"from {labels[0]} to {labels[-1]}" if labels else ""
+    charts = []
+    for heading, axis, members in TREND_GROUPS:
+        series = [Series(name, [getattr(p, attribute) for p in points]) for name, attribute in members]
+        series = [s for s in series if any(v is not None for v in s.values)]
+        if not series:
+            continue
+        charts.append(LineChart(
+            title=f"{title}: {heading.lower()}", heading=heading, y_label=axis, x_labels=labels, series=series,
+            description=f"{heading}, weekly, {period}, on a scale of {axis}.", point_word="weeks",
+        ))
+    return charts
+
+
+def trend_chart(points: list[WeekPoint], title: str = "Weekly check-ins") -> Markup:
+    """The weekly trends as small multiples (the same markup on the pages and in the PDF)."""
+    charts = trend_charts(points, title)
+    if not charts:
+        return Markup("")
+    return render_small_multiples(charts, title)

@@ -69,14 +69,20 @@ def render_documents(html_documents: list[str], static_dir: str, page_size: str)
     """Render one or more HTML documents into one PDF (pages in order). Runs in the worker."""
     from weasyprint import CSS, HTML
 
+    from careteam.summary import pdf_tagging
+    from careteam.summary.pdf_balance import balanced
+
+    pdf_tagging.install()  # header and footer as artifacts, TH cells with a scope
     fetcher = make_fetcher(static_dir)
     page_css = CSS(string=f"@page {{ size: {PAGE_SIZES.get(page_size, 'A4')}; }}", url_fetcher=fetcher)
-    documents = [
-        HTML(string=html, base_url=STATIC_ORIGIN, url_fetcher=fetcher).render(
-            stylesheets=[page_css], pdf_variant="pdf/ua-1"
-        )
-        for html in html_documents
-    ]
+
+    def layout(html: str, extra_css: str | None):
+        sheets = [page_css] + ([CSS(string=extra_css, url_fetcher=fetcher)] if extra_css else [])
+        return HTML(string=html, base_url=STATIC_ORIGIN, url_fetcher=fetcher).render(
+            stylesheets=sheets, pdf_variant="pdf/ua-1")
+
+    # each document laid out again with tighter or roomier spacing when its last page is nearly empty
+    documents = [balanced(lambda extra_css, html=html: layout(html, extra_css)) for html in html_documents]
     first = documents[0]
     combined = first if len(documents) == 1 else first.copy([p for d in documents for p in d.pages])
     return combined.write_pdf(pdf_variant="pdf/ua-1")

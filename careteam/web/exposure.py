@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import login_required
 from markupsafe import Markup
@@ -11,7 +13,7 @@ from careteam.models import ExposureAttempt
 from careteam.services import access, clock
 from careteam.services import exposure as service
 from careteam.services.errors import Conflict, InvalidInput
-from careteam.summary.charts import LineChart, Series, render_line_chart
+from careteam.summary.charts import LineChart, Series, render_line_chart, render_small_multiples
 from careteam.web.forms import ActionForm, show_service_errors
 from careteam.web.forms.exposure import AttemptForm, EditExposureItemForm, ExposureItemForm, MasteryForm
 from careteam.web.login import actor
@@ -19,51 +21,63 @@ from careteam.web.templating import RecordTab, add_record_tab
 
 bp = Blueprint("exposure", __name__)
 add_record_tab(RecordTab("exposure.hierarchy", "Exposure", Part.EXPOSURE, order=70))
-THRESHOLD_COLOR = "#7a8696"
+
+
+EXPECTANCY_AXIS = "Expectancy of the feared outcome, 0–100"
 
 
 def _expectancy_chart(title: str, labels: list[str], before: list[int | None], after: list[int | None],
-                      threshold: int) -> Markup:
-    return render_line_chart(LineChart(
+                      threshold: int, heading: str = "") -> LineChart:
+    return LineChart(
         title=title,
+        heading=heading,
         x_labels=labels,
         series=[
-            Series("Expectancy before", before),
-            Series("Expectancy after", after),
-            Series(f"Mastery threshold ({threshold})", [threshold] * len(labels), color=THRESHOLD_COLOR,
-                   dashed=True, show_points=False),
+            Series("Before", before),
+            Series("After", after),
+            Series(f"Mastery threshold ({threshold})", [threshold] * len(labels), dashed=True, show_points=False),
         ],
-        y_max=100, y_ticks=[0, 20, 40, 60, 80, 100], y_label="Expectancy (0–100)",
+        y_max=100, y_ticks=[0, 25, 50, 75, 100], y_label=EXPECTANCY_AXIS, point_word="attempts",
         description=f"{title}: expectancy before and after each attempt, and the mastery threshold.",
-    ))
+    )
 
 
 def item_chart(attempts: list[ExposureAttempt], threshold: int) -> Markup:
     """One item's attempts, oldest first."""
-    return _expectancy_chart("Expectancy across attempts", [f"{a.attempted_on:%-d %b}" for a in attempts],
-                             [a.expectancy_before for a in attempts], [a.expectancy_after for a in attempts],
-                             threshold)
+    return render_line_chart(_expectancy_chart(
+        "Expectancy across attempts", [f"{a.attempted_on:%-d %b}" for a in attempts],
+        [a.expectancy_before for a in attempts], [a.expectancy_after for a in attempts], threshold))
 
 
-def hierarchy_chart(progress: service.ExposureProgress) -> Markup | None:
-    """Every attempt, grouped by item in hierarchy order ("#2 12 Mar" is item 2), a gap between
-    items so that no line joins two different fears. None when nothing has been tried yet."""
-    labels: list[str] = []
-    before: list[int | None] = []
-    after: list[int | None] = []
-    for rank, item_progress in enumerate(progress.items, start=1):
-        attempts = item_progress.item.attempts
-        if attempts and labels:
-            labels.append("")
-            before.append(None)
-            after.append(None)
-        for a in attempts:
-            labels.append(f"#{rank} {a.attempted_on:%-d %b}")
-            before.append(a.expectancy_before)
-            after.append(a.expectancy_after)
-    if not labels:
+@dataclass(frozen=True)
+class HierarchyChart:
+    """One small chart per item that has attempts, in hierarchy order, each headed by the item's own
+    words (never by its position, which changes when an item is added or moved), and an example
+    for the caption taken from the latest attempt shown (None when nothing has been tried yet)."""
+
+    charts: Markup
+    example: str
+
+
+def hierarchy_chart(progress: service.ExposureProgress) -> HierarchyChart | None:
+    charts, latest = [], None
+    for item_progress in progress.items:
+        item, attempts = item_progress.item, item_progress.item.attempts
+        if not attempts:
+            continue
+        charts.append(_expectancy_chart(
+            f"Expectancy across attempts: {item.description}", [f"{a.attempted_on:%-d %b}" for a in attempts],
+            [a.expectancy_before for a in attempts], [a.expectancy_after for a in attempts], progress.threshold,
+            heading=item.description))
+        last = attempts[-1]
+        if latest is None or last.attempted_on > latest[1].attempted_on:
+            latest = (item, last)
+    if latest is None:
         return None
-    return _expectancy_chart("Expectancy across attempts, item by item", labels, before, after, progress.threshold)
+    item, attempt = latest
+    example = (f"For example, on {attempt.attempted_on:%-d %b %Y} “{item.description}”: "
+               f"expectancy {attempt.expectancy_before} before, {attempt.expectancy_after} after.")
+    return HierarchyChart(render_small_multiples(charts, "Expectancy before and after, item by item"), example)
 
 
 def _permissions(patient_id: int) -> dict:

@@ -10,10 +10,9 @@ from careteam.domain.policy import Action, Part
 from careteam.domain.vocabulary import GoalStatus
 from careteam.services import access, goals
 from careteam.services.errors import Conflict, InvalidInput
-from careteam.summary.charts import LineChart, Series, render_line_chart
+from careteam.summary.charts import PALETTE, LineChart, Series, render_line_chart
 from careteam.web.forms import distinct_ids, options, readable_data, show_rule_problems, show_service_errors
 from careteam.web.forms.goals import EditGoalForm, GoalForm, GoalScoreForm, GoalStatusForm
-from careteam.web.interventions import CHART_WIDTH
 from careteam.web.login import actor
 from careteam.web.templating import RecordTab, add_record_tab
 
@@ -54,10 +53,10 @@ def _score_chart(goal: goals.GoalProgress):
         x_labels=[s.scored_on.strftime("%-d %b") for s in goal.scores],
         series=[
             Series("Score", [s.score for s in goal.scores]),
-            Series("Baseline", [goal.baseline_score] * count, color="#556170", dashed=True, show_points=False),
-            Series("Target", [goal.target_score] * count, color="#1a56db", dashed=True, show_points=False),
+            Series("Baseline", [goal.baseline_score] * count, dashed=True, show_points=False),
+            Series("Target", [goal.target_score] * count, color=PALETTE[4], dashed=True, show_points=False),
         ],
-        width=CHART_WIDTH, height=240,
+        y_label="Ability 0–10, higher is better",
     ))
 
 

@@ -21,7 +21,6 @@ bp = Blueprint("interventions", __name__)
 add_record_tab(RecordTab("interventions.index", "What helped", Part.INTERVENTIONS, order=30))
 
 VERDICT_BADGES = {"helps": "ok", "makes_worse": "danger", "mixed": "warn", "does_not_help": "", "too_early": "accent"}
-CHART_WIDTH = 480  # narrow enough that the labels stay legible when a phone scales it down
 TREND_WORDS = {"improving": "↗ rated better lately", "steady": "→ rated about the same lately",
                "worsening": "↘ rated worse lately"}
 
@@ -78,7 +77,7 @@ def _ratings_chart(row: ledger.LedgerRow):
         description="Ratings from −2 (made it much worse) to +2 (helped a lot), one per week.",
         x_labels=[w.strftime("%-d %b") for w in weeks],
         series=[Series("Rating", [by_week.get(w) for w in weeks])],
-        y_min=-2, y_max=2, y_ticks=[-2, -1, 0, 1, 2], width=CHART_WIDTH, height=220,
+        y_min=-2, y_max=2, y_ticks=[-2, -1, 0, 1, 2], y_label="−2 much worse to +2 helped a lot", point_word="weeks",
     ))
 
 

@@ -12,7 +12,7 @@ from careteam.domain.policy import Action, Part, Role
 from careteam.services import access, measures, questionnaires
 from careteam.services.errors import InvalidInput, NotFound
 from careteam.services.instruments import catalogue
-from careteam.summary.charts import LineChart, Series, render_line_chart
+from careteam.summary.charts import LineChart, Series, nice_ticks, render_small_multiples
 from careteam.web.forms import ActionForm, options, show_service_errors
 from careteam.web.forms.questionnaires import AssignForm
 from careteam.web.login import actor
@@ -22,19 +22,31 @@ bp = Blueprint("questionnaires", __name__)
 add_record_tab(RecordTab("questionnaires.measures", "Measures", Part.QUESTIONNAIRES, order=45))
 
 
-@bp.app_template_global()
-def measure_chart(measure: dict, width: int = 640, height: int = 200) -> Markup:
-    """One measure's trend (the shared SVG chart module), for the tab, the dashboard and the PDF."""
+def _measure_chart(measure: dict) -> LineChart:
     points = measure["points"]
     low, high = measure["score_range"]
-    step = (high - low) / 4 or 1
-    chart = LineChart(
-        title=f"{measure['short_title']} over time", x_labels=[p["on"].strftime("%-d %b") for p in points],
+    direction = "higher is worse" if measure.get("higher_is_worse", True) else "higher is better"
+    return LineChart(
+        title=f"{measure['short_title']} over time", heading=measure["short_title"],
+        y_label=f"{_plain(low)}–{_plain(high)}, {direction}", x_labels=[p["on"].strftime("%-d %b") for p in points],
         series=[Series(measure["short_title"], [p["score"] for p in points])], y_min=low, y_max=high,
-        y_ticks=[round(low + step * i, 0 if high - low >= 8 else 1) for i in range(5)], width=width, height=height,
+        y_ticks=nice_ticks(low, high), point_word="scores",
         description=f"{measure['short_title']} scores from {points[0]['on']:%-d %b %Y} to {points[-1]['on']:%-d %b %Y}",
     )
-    return render_line_chart(chart)
+
+
+def _plain(number: float) -> str:
+    return f"{number:g}"
+
+
+@bp.app_template_global()
+def measure_charts(measures: list[dict], leave_out: tuple[str, ...] = ()) -> Markup:
+    """The trend of every measure with two or more scores, one small chart each with its own axis
+    and direction, for the tab, the summary page and the PDF; `leave_out`: instruments charted
+    elsewhere on the page (the summary's trends show the PEG)."""
+    charts = [_measure_chart(m) for m in measures
+              if m["instrument"] not in leave_out and sum(p["score"] is not None for p in m["points"]) > 1]
+    return render_small_multiples(charts, "Measures over time") if charts else Markup("")
 
 
 @bp.app_template_global()

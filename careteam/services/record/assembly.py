@@ -42,12 +42,11 @@ MAX_ALERTS = 50
 class Lens:
     name: str
     trend_title: str
-    trend_size: tuple[int, int]
     handover: bool  # period notes, flare days and dose changes in the period; else the latest notes and changes
 
 
-DASHBOARD = Lens("dashboard", f"Last {TREND_WEEKS} weeks", (960, 260), handover=False)
-HANDOVER = Lens("summary", "Weekly check-ins in the period", (640, 220), handover=True)
+DASHBOARD = Lens("dashboard", f"Last {TREND_WEEKS} weeks", handover=False)
+HANDOVER = Lens("summary", "Weekly check-ins in the period", handover=True)
 
 
 @dataclass(frozen=True)
@@ -128,7 +127,7 @@ def assemble(viewer: User, patient_id: int, period: Period, lens: Lens) -> Recor
     sections = {p for p in Part if allowed(viewer.role_enum, relation, p, Action.READ)}
     view = RecordView(patient=rows.patient_header(patient_id), team=rows.team(patient_id), period=period,
                       viewer=viewer, for_patient=viewer.role_enum == Role.PATIENT, sections=sections,
-                      generated_at=clock.now(), trend_title=lens.trend_title, trend_size=lens.trend_size)
+                      generated_at=clock.now(), trend_title=lens.trend_title)
     today = clock.today()
     if Part.CHECKINS in sections:
         view.weeks = weekly_points(patient_id, period.start, period.end)

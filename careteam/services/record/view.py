@@ -63,7 +63,6 @@ class RecordView:
     sections: set[Part]  # the parts the viewer may read
     generated_at: datetime
     trend_title: str = "Weekly check-ins in the period"
-    trend_size: tuple[int, int] = (640, 220)
     weeks: list[WeekPoint] = field(default_factory=list)
     alerts: list[AlertRow] = field(default_factory=list)  # open, and (summary) raised in the period
     more_alerts: int = 0
@@ -126,9 +125,13 @@ class RecordView:
     def helpful_and_rest(self) -> list[ledger.LedgerRow]:
         return ledger.split_harmful(self.ledger)[1]
 
-    def trend_chart(self, width: int | None = None, height: int | None = None) -> Markup:
-        return trend_chart(self.weeks, title=self.trend_title, width=width or self.trend_size[0],
-                           height=height or self.trend_size[1])
+    @property
+    def patient_words(self) -> list[WeekPoint]:
+        """Weeks whose check-in says, in the patient's words, what helped most or what did not; newest first."""
+        return [w for w in reversed(self.weeks) if w.helped_most or w.did_not_help]
+
+    def trend_chart(self) -> Markup:
+        return trend_chart(self.weeks, title=self.trend_title)
 
     def activity_chart(self, plan: PlanProgress) -> Markup | None:
         return progress_chart(plan)
