@@ -40,6 +40,7 @@ MAIN_NAV: dict[Role, list[tuple[str, str]]] = {
         ("admin.audit", "Audit trail"),
         ("break_glass.review", "Emergency accesses"),
         ("notifications.deliveries", "Deliveries"),
+        ("alert_emails.index", "Alert e-mails"),
         ("account.index", "Account"),
     ],
 }
