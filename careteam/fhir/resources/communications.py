@@ -41,8 +41,10 @@ def appointments(data: RecordData) -> Iterator[dict]:
             "resourceType": "Appointment", "id": rid("appointment", appointment.id),
             "status": "booked" if appointment.starts_at > data.generated_at else "fulfilled",
             "serviceType": [codes.concept(text=appointment.kind)],
-            # careteam keeps only the start; FHIR wants an end with a start, so end = start.
-            "start": start, "end": start, "created": instant(appointment.created_at),
+            "start": start, "end": instant(appointment.ends_at), "minutesDuration": appointment.duration_minutes,
+            # The place as text (no Location resource); the video link stays in careteam.
+            **({"description": appointment.place} if appointment.place else {}),
+            "created": instant(appointment.created_at),
             "participant": [{"actor": patient_ref(data.patient.id), "status": "accepted"},
                             {"actor": who(data, appointment.clinician_id), "status": "accepted"}],
         }
