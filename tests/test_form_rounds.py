@@ -5,6 +5,7 @@ and meets the next."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from tests.test_exercises import bridge, dose_form, doses_of, fixed_clock, page  # noqa: F401 - fixtures
 
@@ -134,3 +135,29 @@ def test_the_flare_plan_form_asks_for_the_reason_with_the_missing_texts(api, cli
     api_answer = api.physio.put(url, json={"based_on_version": 1, "tool_ids": [], **plan, "seek_help": "",
                                            "reason": ""})
     assert api_answer.status_code == 422 and {"seek_help", "reason"} <= set(api_answer.get_json()["errors"])
+
+
+def _goal(app, clinic) -> int:
+    from tests.support.checkins import goal
+
+    with app.app_context():
+        return goal(clinic.record_a.id, clinic.physician.id, "Carry the shopping home")
+
+
+def test_the_goal_edit_form_shows_the_activity_and_the_target_at_once(app, clinic, login_as):
+    goal_id = _goal(app, clinic)
+    response = login_as(clinic.physician).post(f"/patients/{clinic.record_a.id}/goals/{goal_id}/edit", data={
+        "version": "1", "activity": "", "baseline_score": "6", "target_score": "3", "target_date": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Describe the activity." in html and "target" in html.lower()
+    assert _error_fields(html) >= {"edit-activity", "edit-target_score"}
+
+
+def test_the_score_form_shows_the_score_and_the_date_at_once(app, clinic, login_as):
+    goal_id = _goal(app, clinic)
+    response = login_as(clinic.patient_a).post(f"/patients/{clinic.record_a.id}/goals/{goal_id}/scores", data={
+        "score": "11", "scored_on": (date.today() + timedelta(days=30)).isoformat()})  # in range, but ahead
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Give a score from 0 to 10." in html and "The date cannot be in the future." in html

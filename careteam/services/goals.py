@@ -283,17 +283,26 @@ def change_status(actor: User, patient_id: int, goal_id: int, version: int, stat
     return edit_goal(actor, patient_id, goal_id, version, {"status": status}, reason)
 
 
+def score_problems(score: int | None, scored_on: date | None) -> dict[str, str]:
+    """A score's rules on what a form could read (None: could not, or left empty)."""
+    problems = {}
+    if score is not None and _score_problem(score):
+        problems["score"] = "Give a score from 0 (unable) to 10 (able as before)."
+    if scored_on is not None and scored_on > clock.today():
+        problems["scored_on"] = "The date cannot be in the future."
+    return problems
+
+
 def add_score(actor: User, patient_id: int, goal_id: int, score: int, scored_on: date | None = None) -> GoalScore:
     """A score outside the weekly check-in: clinicians (write) or the patient (log), dated today
     unless a past date is given."""
     action = Action.LOG if actor.role_enum == Role.PATIENT else Action.WRITE
     patient = authorize(actor, patient_id, Part.GOALS, action, object_type="goal_score", object_id=goal_id)
     goal = _load(patient, goal_id)
-    if _score_problem(score):
-        raise InvalidInput({"score": "Give a score from 0 (unable) to 10 (able as before)."})
+    problems = score_problems(score, scored_on)
+    if problems:
+        raise InvalidInput(problems)
     scored_on = scored_on or clock.today()
-    if scored_on > clock.today():
-        raise InvalidInput({"scored_on": "The date cannot be in the future."})
     entry = GoalScore(goal_id=goal.id, score=score, scored_on=scored_on, checkin_id=None, scored_by_id=actor.id)
     db.session.add(entry)
     db.session.flush()

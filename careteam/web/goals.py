@@ -141,6 +141,9 @@ def edit(patient_id: int, goal_id: int):
             return _detail_page(patient_id, goal_id, edit_form=form, conflict=conflict.current, status=409)
         else:
             return _saved(patient_id, goal_id, "Goal saved.")
+    else:  # the goal rules too, so that every problem shows in this one round
+        readable = readable_data(form, ("activity", "baseline_score", "target_score", "target_date"))
+        show_rule_problems(form, goals.new_goal_problems(actor(), patient_id, readable))
     return _detail_page(patient_id, goal_id, edit_form=form, status=422)
 
 
@@ -173,4 +176,6 @@ def add_score(patient_id: int, goal_id: int):
             show_service_errors(form, error)
         else:
             return _saved(patient_id, goal_id, "Score added.")
+    else:
+        show_rule_problems(form, goals.score_problems(None, readable_data(form, ("scored_on",))["scored_on"]))
     return _detail_page(patient_id, goal_id, score_form=form, status=422)
