@@ -161,3 +161,17 @@ def test_the_score_form_shows_the_score_and_the_date_at_once(app, clinic, login_
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Give a score from 0 to 10." in html and "The date cannot be in the future." in html
+
+
+def test_the_activity_plan_edit_form_shows_the_name_and_the_amounts_at_once(app, clinic, login_as):
+    from tests.support.activity import add_plan
+
+    with app.app_context():
+        plan_id = add_plan(clinic.record_a.id, clinic.physio.id)
+    response = login_as(clinic.physio).post(f"/patients/{clinic.record_a.id}/activity/{plan_id}/edit", data={
+        "edit-version": "1", "edit-activity": "", "edit-unit": "minutes", "edit-mode": "time_contingent",
+        "edit-start_percent": "80", "edit-increment": "30", "edit-increment_every": "week",
+        "edit-goal_value": "20", "edit-goal_date": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Name the activity." in html and "Make the increment smaller than the goal." in html

@@ -132,15 +132,18 @@ def _problems(values: dict[str, Any], *, check_goal_date: bool) -> dict[str, str
     )
 
 
-def new_plan_problems(actor: User, patient_id: int, values: dict[str, Any]) -> dict[str, str]:
+def new_plan_problems(actor: User, patient_id: int, values: dict[str, Any], *,
+                      check_goal_date: bool = True) -> dict[str, str]:
     """The plan rules on the values a form could read (None: could not), without saving: with
-    the form's own messages every problem shows in one round."""
+    the form's own messages every problem shows in one round. An edit checks the goal date only
+    when it changes it, as update_plan does."""
     authorize(actor, patient_id, PART, Action.WRITE, object_type=PLAN)
     missing = {name for name, value in values.items() if value is None}
     stand_in = {"activity": "-", "unit": rules.ActivityUnit.MINUTES.value, "mode": ActivityMode.TIME_CONTINGENT.value,
                 "start_fraction": rules.DEFAULT_START_FRACTION, "increment": 1, "increment_every": "week",
                 "goal_value": MAX_STEPS_STAND_IN, "goal_date": None}
-    problems = _problems({**stand_in, **{k: v for k, v in values.items() if v is not None}}, check_goal_date=True)
+    problems = _problems({**stand_in, **{k: v for k, v in values.items() if v is not None}},
+                         check_goal_date=check_goal_date)
     if missing & {"increment", "goal_value", "unit"}:
         problems.pop("increment", None)  # judged against a stand-in: say nothing
     return {name: message for name, message in problems.items() if name not in missing}

@@ -93,12 +93,7 @@ def new_plan(patient_id: int):
             flash("Plan created. Next: at least three baseline sessions.", "success")
             return redirect(url_for("activity.plan", patient_id=patient_id, plan_id=plan.id))
     elif form.is_submitted():  # the plan rules too, so that every problem shows in this one round
-        readable = readable_data(form, ("activity", "unit", "mode", "start_percent", "increment",
-                                        "increment_every", "goal_value", "goal_date"))
-        percent = readable.pop("start_percent")
-        readable["start_fraction"] = None if percent is None else percent / 100
-        show_rule_problems(form, {"start_percent" if k == "start_fraction" else k: v for k, v in
-                                  activity.new_plan_problems(actor(), patient_id, readable).items()})
+        _show_plan_rules(form, patient_id)
     status = 422 if form.is_submitted() else 200
     return render_template("activity/new.html", patient=patient, form=form), status
 
@@ -162,6 +157,15 @@ def _done(patient_id: int, plan_id: int, message: str, category: str = "success"
     return redirect(target or url_for("activity.plan", patient_id=patient_id, plan_id=plan_id))
 
 
+def _show_plan_rules(form, patient_id: int, check_goal_date: bool = True) -> None:
+    readable = readable_data(form, ("activity", "unit", "mode", "start_percent", "increment",
+                                    "increment_every", "goal_value", "goal_date"))
+    percent = readable.pop("start_percent")
+    readable["start_fraction"] = None if percent is None else percent / 100
+    problems = activity.new_plan_problems(actor(), patient_id, readable, check_goal_date=check_goal_date)
+    show_rule_problems(form, {"start_percent" if k == "start_fraction" else k: v for k, v in problems.items()})
+
+
 def _submit(patient_id: int, plan_id: int, form, name: str, call, message: str):
     """Validate `form`, call the service, and redirect with `message`; else show the page again
     with the input kept: 422 for bad input, 409 with the current values for a stale version."""
@@ -177,6 +181,8 @@ def _submit(patient_id: int, plan_id: int, form, name: str, call, message: str):
                               **{name: form, "open": name})
         else:
             return _done(patient_id, plan_id, message(result) if callable(message) else message)
+    elif isinstance(form, EditPlanForm) and form.is_submitted():  # every problem in this one round
+        _show_plan_rules(form, patient_id, check_goal_date=False)
     return _plan_page(patient_id, plan_id, status=422, **{name: form, "open": name})
 
 
