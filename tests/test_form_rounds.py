@@ -175,3 +175,14 @@ def test_the_activity_plan_edit_form_shows_the_name_and_the_amounts_at_once(app,
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Name the activity." in html and "Make the increment smaller than the goal." in html
+
+
+def test_the_exercise_details_form_shows_the_name_and_the_instructions_at_once(clinic, login_as, bridge):
+    from careteam.domain.dosing import INSTRUCTIONS_LENGTH
+
+    response = login_as(clinic.physio).post(f"{page(clinic)}/exercises/{bridge}/edit", data={
+        "based_on_version": "1", "name": "", "instructions": "x" * (INSTRUCTIONS_LENGTH + 1), "side": "left",
+        "equipment": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Name the exercise." in html and f"Keep the instructions to {INSTRUCTIONS_LENGTH} characters." in html

@@ -186,6 +186,8 @@ def update_exercise(patient_id: int, prescription_id: int):
         else:
             flash("Exercise details saved.", "success")
             return redirect(url_for("exercises.programme", patient_id=patient_id))
+    elif form.is_submitted():  # the rules too, so that every problem shows in this one round
+        show_rule_problems(form, dosing.prescription_problems(readable_data(form, form.DETAIL_NAMES)))
     return _edit_page(patient_id, prescription_id, form, None, 422)
 
 
