@@ -186,3 +186,13 @@ def test_the_exercise_details_form_shows_the_name_and_the_instructions_at_once(c
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Name the exercise." in html and f"Keep the instructions to {INSTRUCTIONS_LENGTH} characters." in html
+
+
+def test_the_notification_settings_show_the_zone_and_the_time_at_once(clinic, login_as):
+    response = login_as(clinic.patient_a).post("/account/notifications", data={
+        "timezone": "Mars/Olympus", "checkin_weekday": "6", "checkin_time": "18:000",  # too long for the form
+        "next_day_time": "8 am", "digest_time": "07:00"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Not a time zone we know" in html and "Use a 24-hour time such as 18:00." in html
+    assert _error_fields(html) >= {"timezone", "checkin_time", "next_day_time"}

@@ -84,15 +84,22 @@ def settings_for(actor: User) -> SettingsValues:
                           row.digest_time, row.questionnaire_enabled)
 
 
-def save_settings(actor: User, values: SettingsValues) -> None:
+def settings_problems(values: dict) -> dict[str, list[str]]:
+    """The settings' rules on what a form could read (None: could not)."""
     problems: dict[str, list[str]] = {}
-    if values.timezone and not rules.valid_zone(values.timezone):
+    zone = (values.get("timezone") or "").strip()
+    if zone and not rules.valid_zone(zone):
         problems["timezone"] = ["Not a time zone we know. Use a name such as Europe/Berlin or America/New_York."]
     for name in ("checkin_time", "next_day_time", "digest_time"):
-        if rules.parse_time(getattr(values, name)) is None:
+        if values.get(name) is not None and rules.parse_time(values[name]) is None:
             problems[name] = ["Use a 24-hour time such as 18:00."]
-    if not 0 <= values.checkin_weekday <= 6:
+    if values.get("checkin_weekday") is not None and not 0 <= values["checkin_weekday"] <= 6:
         problems["checkin_weekday"] = ["Choose a day of the week."]
+    return problems
+
+
+def save_settings(actor: User, values: SettingsValues) -> None:
+    problems = settings_problems(vars(values))
     if problems:
         raise InvalidInput(problems)
     user = db.session.get(User, actor.id)

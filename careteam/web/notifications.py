@@ -12,7 +12,7 @@ from careteam.domain.notifications import LOG_LABELS, wording
 from careteam.extensions import csrf
 from careteam.services import alert_emails, clock, digest, notifications, outbox
 from careteam.services.errors import InvalidInput
-from careteam.web.forms import ActionForm, show_service_errors
+from careteam.web.forms import ActionForm, readable_data, show_rule_problems, show_service_errors
 from careteam.web.forms.notifications import NotificationSettingsForm
 from careteam.web.login import actor
 
@@ -75,6 +75,10 @@ def settings():
         else:
             flash("Notification settings saved.", "success")
             return redirect(url_for("notifications.settings"))
+    elif form.is_submitted():  # the rules too, so that every problem shows in this one round
+        names = ("timezone", "checkin_time", "next_day_time", "digest_time", "checkin_weekday")
+        show_rule_problems(form, {name: messages[0] for name, messages in
+                                  notifications.settings_problems(readable_data(form, names)).items()})
     status = 422 if request.method == "POST" else 200
     alerts_emailed = actor().is_clinician and alert_emails.alert_emails_on(actor().id)
     return render_template("notifications/settings.html", form=form, alerts_emailed=alerts_emailed), status
