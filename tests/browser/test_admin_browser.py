@@ -425,7 +425,7 @@ def test_admin_filters_the_audit_trail_and_sees_no_clinical_content(live_server,
 
     # the record itself stays closed to the admin, who may only see its team and access log
     nav = page.get_by_role("navigation", name="Main")
-    expect(nav.get_by_role("link")).to_have_text(["Accounts", "Patient records", "Audit trail", "Emergency accesses", "Deliveries", "Account"])
+    expect(nav.get_by_role("link")).to_have_text(["Accounts", "Patient records", "Audit trail", "Emergency accesses", "Deliveries", "Alert e-mails", "Account"])
     for path in ("", "/notes", "/interventions"):
         response = page.goto(f"{base}/patients/{maria}{path}")
         assert response.status == 404, path

@@ -9,7 +9,7 @@ import zipfile
 from playwright.sync_api import expect
 
 from careteam import jobs
-from tests.browser.helpers import screenshot, sign_in
+from tests.browser.helpers import record_section, screenshot, sign_in
 
 
 def test_the_patient_clicks_download_my_record_and_gets_the_zip(live_server, page, phone_page, tmp_path,
@@ -65,7 +65,7 @@ def test_a_clinician_reaches_it_from_the_patients_summary(live_server, page, pho
     for each, size in ((page, 1280), (phone_page, 390)):
         sign_in(each, live_server.url, "dr.okafor@example.org")
         each.goto(f"{live_server.url}/patients/{record}/summary")
-        each.get_by_role("navigation", name="Record").get_by_role("link", name="Download record").click()
+        record_section(each, "Download record")
         expect(each.get_by_role("heading", name="Download the record on the patient's behalf")).to_be_visible()
         expect(each.get_by_text("notes for clinicians only")).to_be_visible()
         expect(each.get_by_role("button", name="Prepare the record for download")).to_be_visible()
