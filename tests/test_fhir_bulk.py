@@ -57,7 +57,9 @@ def test_the_bulk_export_rereads_with_the_databases_counts(app, tmp_path):
         psych_notes = {n.body for n in db.session.scalars(select(Note).where(Note.visibility == "psychologists"))}
         audited = db.session.scalar(select(func.count()).where(AuditEvent.object_type == "fhir_bulk"))
     manifest, found = read_export(tmp_path / "out")
-    assert result.patients == expected["Patient"] == 2
+    # At least the demo's two; a PostgreSQL run once found another test's demo left in the worker's
+    # database, and the counts below compare with the database whatever it holds.
+    assert result.patients == expected["Patient"] >= 2
     assert audited == 1
     for kind, number in expected.items():
         assert len(found[kind]) == number, kind
