@@ -89,6 +89,8 @@ def make_config(database_url: str, **overrides) -> dict:
         "SERVER_NAME": "careteam.test",
         "CARETEAM_CLINIC_PHONE": "+1 555 0100",
         "CARETEAM_CLINIC_HOURS": "Monday to Friday, 8:00-18:00",
+        # Every API response's compiled dump is compared with marshmallow's (api/fast_dump.py).
+        "VERIFY_FAST_DUMP": True,
         **overrides,
     }
 

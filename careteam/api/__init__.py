@@ -7,9 +7,11 @@ from importlib import import_module
 from flask import Flask
 from flask_login import current_user
 from flask_smorest import Blueprint
+from flask_smorest.utils import resolve_schema_instance
 from webargs.flaskparser import FlaskParser
 
 from careteam.api.contract import ContractApi, document_responses
+from careteam.api.fast_dump import accelerated
 from careteam.extensions import login_manager
 
 API_PREFIX = "/api/v1"
@@ -24,6 +26,10 @@ class StrictParser(FlaskParser):
 
 class ApiBlueprint(Blueprint):
     ARGUMENTS_PARSER = StrictParser()
+
+    def response(self, status_code, schema=None, **kwargs):
+        """As flask-smorest's, with the output schema's dump compiled (api/fast_dump.py)."""
+        return super().response(status_code, accelerated(resolve_schema_instance(schema)), **kwargs)
 
 
 def api_blueprint(name: str, import_name: str, description: str) -> Blueprint:

@@ -1,0 +1,112 @@
+"""Read responses dumped by a plan compiled once per output schema, instead of marshmallow's
+per-field machinery on every request (a fifth of the dashboard JSON's CPU was the dump).
+
+The schemas stay the single truth: the plan is built from their fields, gives the same keys and
+values, and leaves any field it has no fast path for to the field's own `_serialize`. A schema
+with dump hooks keeps marshmallow's dump. With `VERIFY_FAST_DUMP` (the test suite sets it), every
+dump is compared with marshmallow's and a difference is an error, so every API test checks it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app
+from marshmallow import Schema, fields, missing
+from marshmallow.decorators import POST_DUMP, PRE_DUMP
+from marshmallow.utils import get_value
+
+Getter = Callable[[Any], Any]
+Converter = Callable[[Any, Any], Any]  # (value, the object it was read from) -> output
+
+
+def _getter(name: str, field: fields.Field) -> Getter:
+    key = field.attribute or name
+    default = field.dump_default
+
+    if "." in key or default is not missing:
+        def get_slowly(obj: Any) -> Any:
+            value = get_value(obj, key, missing)
+            if value is missing and default is not missing:
+                return default() if callable(default) else default
+            return value
+        return get_slowly
+
+    def get(obj: Any) -> Any:
+        if type(obj) is dict:
+            return obj.get(key, missing)
+        if hasattr(obj, "__getitem__"):  # as marshmallow does: a mapping first, then an attribute
+            return get_value(obj, key, missing)
+        return getattr(obj, key, missing)
+    return get
+
+
+def _converter(name: str, field: fields.Field) -> Converter:
+    kind = type(field)
+    if kind is fields.Nested:
+        nested = _plan(field.schema)
+        if field.schema.many or field.many:
+            return lambda value, obj: None if value is None else [nested(each) for each in value]
+        return lambda value, obj: None if value is None else nested(value)
+    if kind is fields.List:
+        inner = _converter(name, field.inner)
+        return lambda value, obj: None if value is None else [inner(each, obj) for each in value]
+    if kind in (fields.String, fields.Str):
+        return lambda value, obj: None if value is None else str(value)
+    if kind in (fields.Integer, fields.Int) and not field.as_string and not field.strict:
+        return lambda value, obj: None if value is None else int(value)
+    if kind in (fields.Float,) and not field.as_string:
+        return lambda value, obj: None if value is None else float(value)
+    if kind in (fields.Boolean, fields.Bool):
+        serialize_bool = field._serialize
+        return lambda value, obj: value if type(value) is bool else serialize_bool(value, name, obj)
+    if kind in (fields.DateTime, fields.Date) and (field.format or field.DEFAULT_FORMAT) in ("iso", "iso8601"):
+        return lambda value, obj: None if value is None else value.isoformat()
+    if kind is fields.Raw:
+        return lambda value, obj: value
+    serialize = field._serialize  # everything else, Function and Method fields included
+    return lambda value, obj: serialize(value, name, obj)
+
+
+def _plan(schema: Schema) -> Callable[[Any], dict]:
+    """A function dumping one object as `schema` would (ignoring its `many`)."""
+    if schema._hooks[PRE_DUMP] or schema._hooks[POST_DUMP]:
+        return lambda obj: Schema.dump(schema, obj, many=False)
+    steps = []
+    for name, field in schema.dump_fields.items():
+        getter = _getter(name, field) if field._CHECK_ATTRIBUTE else (lambda obj: None)
+        steps.append((field.data_key if field.data_key is not None else name, getter, _converter(name, field)))
+
+    def dump_one(obj: Any) -> dict:
+        out = {}
+        for key, get, convert in steps:
+            value = get(obj)
+            if value is not missing:
+                out[key] = convert(value, obj)
+        return out
+    return dump_one
+
+
+class FastDump:
+    """Stands in for `schema.dump` on one output schema instance."""
+
+    def __init__(self, schema: Schema):
+        self.schema = schema
+        self.dump_one = _plan(schema)
+
+    def __call__(self, obj: Any, *, many: bool | None = None) -> Any:
+        many = self.schema.many if many is None else many
+        dumped = [self.dump_one(each) for each in obj] if many else self.dump_one(obj)
+        if current_app.config.get("VERIFY_FAST_DUMP"):
+            expected = Schema.dump(self.schema, obj, many=many)
+            if dumped != expected:
+                raise AssertionError(f"fast dump of {type(self.schema).__name__} differs: {dumped!r} != {expected!r}")
+        return dumped
+
+
+def accelerated(schema: Any) -> Any:
+    """The schema instance with a compiled dump (shadowing `Schema.dump` on this instance only)."""
+    if isinstance(schema, Schema) and "dump" not in vars(schema):
+        schema.dump = FastDump(schema)
+    return schema
