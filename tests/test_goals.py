@@ -53,6 +53,7 @@ def test_goal_progress_has_change_meaningful_flag_progress_and_sources(app, clin
         build.goal(clinic.record_a.id, clinic.physio.id, "Carry shopping", baseline=5, target=7, status="achieved")
         unscored = build.goal(clinic.record_a.id, clinic.physio.id, "Cycle to work", baseline=1, target=6)
         db.session.commit()
+        unscored_id = unscored.id
         progress = goals.goal_progress(clinic.record_a.id)
     assert [g.activity for g in progress] == [
         "Sit through a 2-hour meeting", "Cycle to work", "Garden for an hour", "Carry shopping"]
@@ -62,7 +63,7 @@ def test_goal_progress_has_change_meaningful_flag_progress_and_sources(app, clin
     assert first.latest_on == TODAY
     empty = progress[1]
     assert (empty.goal_id, empty.latest_score, empty.change, empty.meaningful, empty.progress) == (
-        unscored.id, None, None, False, 0.0)
+        unscored_id, None, None, False, 0.0)
 
 
 @pytest.mark.parametrize("count", [2, 20])

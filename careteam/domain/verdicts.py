@@ -96,6 +96,12 @@ def week_use(active: bool, rated: bool, days_used: int | None) -> WeekUse | None
     return WeekUse.NOT_USED if active else None
 
 
+def in_use_on(day: date, started_on: date | None, stopped_on: date | None) -> bool:
+    """Whether an intervention is in use on `day` (no start date: in use since before the record)."""
+    started = started_on is None or started_on <= day
+    return started and (stopped_on is None or stopped_on >= day)
+
+
 def active_in_week(started_on: date | None, stopped_on: date | None, week_start: date) -> bool:
     """Whether an intervention was in use on any day of the ISO week starting `week_start`."""
     week_end = week_start + timedelta(days=6)

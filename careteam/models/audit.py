@@ -90,12 +90,15 @@ CHAIN_TIP = {
 }
 
 
+_CHAIN_TIP_STATEMENTS = {dialect: text(sql) for dialect, sql in CHAIN_TIP.items()}  # built once: no per-call cache key
+
+
 def link_into_chain(connection, values: dict) -> dict:
     """Give an event's column values their time (if unset) and their hash: one extra statement,
     the chain's tip (locked on PostgreSQL until commit). For ORM adds and Core inserts alike."""
     if values.get("occurred_at") is None:
         values["occurred_at"] = utcnow()
-    previous = connection.execute(text(CHAIN_TIP[connection.dialect.name])).scalar()
+    previous = connection.execute(_CHAIN_TIP_STATEMENTS[connection.dialect.name]).scalar()
     values["hash"] = event_hash(previous, values)
     return values
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from careteam.domain.verdicts import in_use_on
 from careteam.domain.vocabulary import IntroducedBy, InterventionKind, Tier, values
 from careteam.extensions import db
 from careteam.models.types import UTCDateTime, one_of, utcnow
@@ -41,5 +42,4 @@ class Intervention(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     def active_on(self, day: date) -> bool:
-        started = self.started_on is None or self.started_on <= day
-        return started and (self.stopped_on is None or self.stopped_on >= day)
+        return in_use_on(day, self.started_on, self.stopped_on)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import g, has_request_context
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, or_, select
 
 from careteam import sqlite
 from careteam.domain.policy import (
@@ -22,13 +22,30 @@ from careteam.services import audit, clock
 from careteam.services.errors import Forbidden, NotFound
 
 
-def _active_grant_condition(clinician_id: int):
-    """An emergency-access grant of this clinician that has neither expired nor been ended."""
+def _active_grant_condition(clinician_id, now=None):
+    """An emergency-access grant of this clinician that has neither expired nor been ended
+    (values, or bound parameters for a prebuilt statement)."""
     return and_(
         BreakGlassGrant.clinician_id == clinician_id,
-        BreakGlassGrant.expires_at > clock.now(),
+        BreakGlassGrant.expires_at > (clock.now() if now is None else now),
         BreakGlassGrant.ended_at.is_(None),
     )
+
+
+_ACTIVE_GRANT = (
+    select(BreakGlassGrant.id)
+    .where(BreakGlassGrant.patient_id == Patient.id, _active_grant_condition(bindparam("actor_id"), bindparam("now")))
+    .order_by(BreakGlassGrant.expires_at.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+# Prebuilt (every record read runs it): the patient, the actor's discipline on the team, an active grant.
+_PATIENT_WITH_RELATION = (
+    select(Patient, CareTeamMember.discipline, _ACTIVE_GRANT)
+    .outerjoin(CareTeamMember, and_(CareTeamMember.patient_id == Patient.id,
+                                    CareTeamMember.clinician_id == bindparam("actor_id")))
+    .where(Patient.id == bindparam("patient_id"))
+)
 
 
 def _load_with_relation(actor: User, patient_id: int) -> tuple[Patient | None, Relation]:
@@ -38,21 +55,8 @@ def _load_with_relation(actor: User, patient_id: int) -> tuple[Patient | None, R
     key = (actor.id, patient_id)
     if key in cache:
         return cache[key]
-    grant_id = (
-        select(BreakGlassGrant.id)
-        .where(BreakGlassGrant.patient_id == Patient.id, _active_grant_condition(actor.id))
-        .order_by(BreakGlassGrant.expires_at.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    row = db.session.execute(
-        select(Patient, CareTeamMember.discipline, grant_id)
-        .outerjoin(
-            CareTeamMember,
-            and_(CareTeamMember.patient_id == Patient.id, CareTeamMember.clinician_id == actor.id),
-        )
-        .where(Patient.id == patient_id)
-    ).first()
+    row = db.session.execute(_PATIENT_WITH_RELATION, {"actor_id": actor.id, "patient_id": patient_id,
+                                                       "now": clock.now()}).first()
     if row is None:
         result: tuple[Patient | None, Relation] = (None, Relation.NONE)
     else:

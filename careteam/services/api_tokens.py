@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from careteam.extensions import db
 from careteam.models import ApiToken, User, utcnow
@@ -128,15 +128,16 @@ def _refuse(token: ApiToken | None, reason: str) -> None:
         db.session.commit()
 
 
+_TOKEN_AND_USER = (select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                   .where(ApiToken.token_digest == bindparam("digest")))  # prebuilt: every API request runs it
+
+
 def user_for_token(plaintext: str) -> User | None:
     """The token's user, in one statement (token and user together)."""
     if not plaintext.startswith(API_TOKEN_PREFIX):
         _refuse(None, "unknown")
         return None
-    found = db.session.execute(
-        select(ApiToken, User).join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_digest == token_digest(plaintext))
-    ).first()
+    found = db.session.execute(_TOKEN_AND_USER, {"digest": token_digest(plaintext)}).first()
     token, user = found if found is not None else (None, None)
     now = utcnow()
     if token is None:

@@ -88,6 +88,9 @@ def record(
     db.session.add(_event(action, outcome, actor, patient_id, object_type, object_id, detail))
 
 
+_READ_EVENT = insert(AuditEvent.__table__)  # prebuilt; the values come as parameters
+
+
 def record_read(actor: User, patient_id: int, object_type: str, *, object_id: int | str | None = None,
                 detail: str | None = None) -> None:
     """A read's audit event: one Core insert, committed before any of the record is read. If it
@@ -100,7 +103,8 @@ def record_read(actor: User, patient_id: int, object_type: str, *, object_id: in
         break_glass_grant_id=_break_glass_grant(actor.id, patient_id))
     try:
         # A Core insert skips the mapper hook that links ORM-added events into the hash chain.
-        db.session.execute(insert(AuditEvent).values(link_into_chain(db.session.connection(), values)))
+        connection = db.session.connection()
+        connection.execute(_READ_EVENT, link_into_chain(connection, values))
         commit_read()
     except Exception:
         audit_write_failed()

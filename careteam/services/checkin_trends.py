@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
-from careteam.domain.checkins import week_start_of
-from careteam.extensions import db
+from careteam.domain.checkins import peg_score, week_start_of
 from careteam.models import WeeklyCheckin
+from careteam.queries import PATIENT_ID, rows
 from careteam.summary.charts import LineChart, Series, render_small_multiples
 
 
@@ -32,11 +32,20 @@ class WeekPoint:
     did_not_help: str = ""
 
 
-def _point(week: date, checkin: WeeklyCheckin | None) -> WeekPoint:
+WEEKS = (select(WeeklyCheckin.week_start, WeeklyCheckin.pain_average, WeeklyCheckin.pain_worst,
+                WeeklyCheckin.enjoyment_interference, WeeklyCheckin.activity_interference, WeeklyCheckin.sleep_quality,
+                WeeklyCheckin.sleep_hours, WeeklyCheckin.stress, WeeklyCheckin.mood, WeeklyCheckin.flare_days,
+                WeeklyCheckin.red_flags, WeeklyCheckin.helped_most, WeeklyCheckin.did_not_help)
+         .where(WeeklyCheckin.patient_id == PATIENT_ID, WeeklyCheckin.week_start >= bindparam("first_week"),
+                WeeklyCheckin.week_start <= bindparam("last_week")))
+
+
+def _point(week: date, checkin) -> WeekPoint:
     if checkin is None:
         return WeekPoint(week, None, None, None, None, None, None, None, None, ())
+    peg = peg_score(checkin.pain_average, checkin.enjoyment_interference, checkin.activity_interference)
     return WeekPoint(
-        week, checkin.pain_average, checkin.pain_worst, checkin.peg_score, checkin.sleep_quality,
+        week, checkin.pain_average, checkin.pain_worst, peg, checkin.sleep_quality,
         checkin.sleep_hours, checkin.stress, checkin.mood, checkin.flare_days, tuple(checkin.red_flags or ()),
         (checkin.helped_most or "").strip(), (checkin.did_not_help or "").strip(),
     )
@@ -46,14 +55,7 @@ def weekly_points(patient_id: int, first_week: date, last_week: date) -> list[We
     """One point per ISO week from first_week to last_week (Mondays); weeks without a check-in
     have no values, so charts show a gap instead of inventing a line. One query."""
     first_week, last_week = week_start_of(first_week), week_start_of(last_week)
-    rows = db.session.scalars(
-        select(WeeklyCheckin).where(
-            WeeklyCheckin.patient_id == patient_id,
-            WeeklyCheckin.week_start >= first_week,
-            WeeklyCheckin.week_start <= last_week,
-        )
-    )
-    by_week = {c.week_start: c for c in rows}
+    by_week = {c.week_start: c for c in rows(WEEKS, patient_id=patient_id, first_week=first_week, last_week=last_week)}
     weeks = (last_week - first_week).days // 7 + 1
     return [_point(first_week + timedelta(weeks=i), by_week.get(first_week + timedelta(weeks=i))) for i in range(weeks)]
 

@@ -19,8 +19,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from careteam.domain import goals as rules
 from careteam.domain.policy import Action, Part, Role
 from careteam.domain.vocabulary import GoalStatus
+from careteam import queries
 from careteam.extensions import db
 from careteam.models import FunctionalGoal, GoalScore, Patient, User
+from careteam.queries import PATIENT_ID
 from careteam.services import audit, clock, timeline
 from careteam.services.access import authorize
 from careteam.services.errors import Conflict, InvalidInput, NotFound
@@ -56,7 +58,7 @@ class GoalProgress:
     version: int  # for edits: the version they are based on
 
 
-def _progress(goal: FunctionalGoal, scores: list[ScorePoint]) -> GoalProgress:
+def _progress(goal, scores: list[ScorePoint]) -> GoalProgress:
     latest = scores[-1] if scores else None
     latest_score = latest.score if latest else None
     change = rules.change_from_baseline(goal.baseline_score, latest_score)
@@ -84,6 +86,20 @@ def _scores_by_goal(goal_ids: list[int]) -> dict[int, list[ScorePoint]]:
         .where(GoalScore.goal_id.in_(goal_ids))
         .order_by(GoalScore.scored_on, GoalScore.id)
     )
+    return _score_points(rows)
+
+
+GOALS = (select(FunctionalGoal.id, FunctionalGoal.activity, FunctionalGoal.status, FunctionalGoal.baseline_score,
+                FunctionalGoal.target_score, FunctionalGoal.target_date, FunctionalGoal.version)
+         .where(FunctionalGoal.patient_id == PATIENT_ID).order_by(FunctionalGoal.id))
+PATIENT_SCORES = (select(GoalScore.goal_id, GoalScore.scored_on, GoalScore.score, GoalScore.checkin_id, User.role)
+                  .join(User, User.id == GoalScore.scored_by_id)
+                  .join(FunctionalGoal, FunctionalGoal.id == GoalScore.goal_id)
+                  .where(FunctionalGoal.patient_id == PATIENT_ID)
+                  .order_by(GoalScore.scored_on, GoalScore.id))
+
+
+def _score_points(rows) -> dict[int, list[ScorePoint]]:
     scores: dict[int, list[ScorePoint]] = defaultdict(list)
     for goal_id, scored_on, score, checkin_id, role in rows:
         scores[goal_id].append(ScorePoint(scored_on, score, CHECKIN_SOURCE if checkin_id else role))
@@ -92,13 +108,11 @@ def _scores_by_goal(goal_ids: list[int]) -> dict[int, list[ScorePoint]]:
 
 def goal_progress(patient_id: int) -> list[GoalProgress]:
     """Every goal of a patient with its progress: active first, then paused, achieved, dropped;
-    oldest first within each. No authorization: callers authorize first. Two queries."""
-    goals = db.session.scalars(
-        select(FunctionalGoal).where(FunctionalGoal.patient_id == patient_id).order_by(FunctionalGoal.id)
-    ).all()
+    oldest first within each. No authorization: callers authorize first. Two prebuilt statements."""
+    goals = queries.rows(GOALS, patient_id=patient_id)
     if not goals:
         return []
-    scores = _scores_by_goal([g.id for g in goals])
+    scores = _score_points(queries.rows(PATIENT_SCORES, patient_id=patient_id))
     ordered = sorted(goals, key=lambda g: STATUS_ORDER[g.status])
     return [_progress(goal, scores[goal.id]) for goal in ordered]
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from careteam.domain.policy import Action, Part
 from careteam.domain.verdicts import (
@@ -26,6 +26,7 @@ from careteam.domain.verdicts import (
     WeekUse,
     WithWithout,
     active_in_week,
+    in_use_on,
     trend,
     verdict,
     week_use,
@@ -34,6 +35,7 @@ from careteam.domain.verdicts import (
 from careteam.domain.vocabulary import Verdict
 from careteam.extensions import db
 from careteam.models import EffectRating, Intervention, Patient, User, WeeklyCheckin
+from careteam.queries import PATIENT_ID, rows
 from careteam.services import audit, clock
 from careteam.services.access import authorize
 
@@ -89,24 +91,29 @@ class _Week:
     ratings: dict[int, tuple[int, int | None]]  # intervention id -> (rating, days used)
 
 
+INTERVENTIONS = (select(Intervention.id, Intervention.name, Intervention.tier, Intervention.kind,
+                        Intervention.introduced_by, Intervention.details, Intervention.started_on,
+                        Intervention.stopped_on)
+                 .where(Intervention.patient_id == PATIENT_ID))
+WEEKS = (select(WeeklyCheckin.id, WeeklyCheckin.week_start, WeeklyCheckin.pain_average,
+                EffectRating.intervention_id, EffectRating.rating, EffectRating.days_used)
+         .outerjoin(EffectRating, EffectRating.checkin_id == WeeklyCheckin.id)
+         .where(WeeklyCheckin.patient_id == PATIENT_ID, WeeklyCheckin.week_start <= bindparam("today"))
+         .order_by(WeeklyCheckin.week_start, WeeklyCheckin.id))
+
+
 def _weeks(patient_id: int, today: date) -> list[_Week]:
     """Every check-in week up to today with its pain and its effect ratings: one query."""
-    rows = db.session.execute(
-        select(WeeklyCheckin.id, WeeklyCheckin.week_start, WeeklyCheckin.pain_average,
-               EffectRating.intervention_id, EffectRating.rating, EffectRating.days_used)
-        .outerjoin(EffectRating, EffectRating.checkin_id == WeeklyCheckin.id)
-        .where(WeeklyCheckin.patient_id == patient_id, WeeklyCheckin.week_start <= today)
-        .order_by(WeeklyCheckin.week_start, WeeklyCheckin.id)
-    )
     weeks: dict[int, _Week] = {}
-    for checkin_id, week_start, pain, intervention_id, rating, days_used in rows:
+    for checkin_id, week_start, pain, intervention_id, rating, days_used in rows(WEEKS, patient_id=patient_id,
+                                                                                  today=today):
         week = weeks.setdefault(checkin_id, _Week(week_start, pain, {}))
         if intervention_id is not None:
             week.ratings[intervention_id] = (rating, days_used)
     return list(weeks.values())
 
 
-def _row(intervention: Intervention, weeks: Iterable[_Week], today: date) -> LedgerRow:
+def _row(intervention, weeks: Iterable[_Week], today: date) -> LedgerRow:
     ratings: list[WeeklyRating] = []
     pain_by_use: dict[WeekUse, list[int]] = defaultdict(list)
     for week in weeks:
@@ -127,7 +134,7 @@ def _row(intervention: Intervention, weeks: Iterable[_Week], today: date) -> Led
         details=intervention.details,
         started_on=intervention.started_on,
         stopped_on=intervention.stopped_on,
-        active=intervention.active_on(today),
+        active=in_use_on(today, intervention.started_on, intervention.stopped_on),
         weeks_rated=len(values),
         mean_rating=round(sum(values) / len(values), 2) if values else None,
         last_rating=values[-1] if values else None,
@@ -147,7 +154,7 @@ def _sort_key(row: LedgerRow) -> tuple:
 def build_ledger(patient_id: int, today: date) -> list[LedgerRow]:
     """The ledger of one patient, in the order of the module doc. No authorization: callers
     authorize first. Two queries, however many interventions and weeks."""
-    interventions = db.session.scalars(select(Intervention).where(Intervention.patient_id == patient_id)).all()
+    interventions = rows(INTERVENTIONS, patient_id=patient_id)
     if not interventions:
         return []
     weeks = _weeks(patient_id, today)

@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 from careteam.domain import scoring
 from careteam.domain.instruments import Instrument
 from careteam.domain.vocabulary import GoalStatus
-from careteam.extensions import db
+from careteam import queries
 from careteam.models import FunctionalGoal, GoalScore, QuestionnaireResponse, WeeklyCheckin
+from careteam.queries import PATIENT_ID
 from careteam.services.instruments import catalogue
 
 PSFS = {
@@ -58,6 +59,19 @@ def _in(day: date, period: tuple[date, date] | None) -> bool:
     return period is None or period[0] <= day <= period[1]
 
 
+PEG_WEEKS = (select(WeeklyCheckin.week_start, WeeklyCheckin.pain_average, WeeklyCheckin.enjoyment_interference,
+                    WeeklyCheckin.activity_interference)
+             .where(WeeklyCheckin.patient_id == PATIENT_ID).order_by(WeeklyCheckin.week_start))
+PSFS_DAYS = (select(GoalScore.scored_on, func.avg(GoalScore.score))
+             .join(FunctionalGoal, FunctionalGoal.id == GoalScore.goal_id)
+             .where(FunctionalGoal.patient_id == PATIENT_ID, FunctionalGoal.status != GoalStatus.DROPPED.value)
+             .group_by(GoalScore.scored_on).order_by(GoalScore.scored_on))
+RESPONSES = (select(QuestionnaireResponse.instrument_id, QuestionnaireResponse.answered_on, QuestionnaireResponse.score,
+                    QuestionnaireResponse.band, QuestionnaireResponse.flags, QuestionnaireResponse.id)
+             .where(QuestionnaireResponse.patient_id == PATIENT_ID)
+             .order_by(QuestionnaireResponse.answered_on, QuestionnaireResponse.id))
+
+
 def measures_overview(patient_id: int, period: tuple[date, date] | None = None) -> list[dict]:
     """Every measure with at least one score (in `period`, a (start, end) pair, when given),
     PEG and PSFS first, then the questionnaires by name. Points are oldest first."""
@@ -65,10 +79,7 @@ def measures_overview(patient_id: int, period: tuple[date, date] | None = None) 
     rows: list[dict] = []
     peg = instruments.get("peg")
     if peg is not None:
-        checkins = db.session.execute(
-            select(WeeklyCheckin.week_start, WeeklyCheckin.pain_average, WeeklyCheckin.enjoyment_interference,
-                   WeeklyCheckin.activity_interference)
-            .where(WeeklyCheckin.patient_id == patient_id).order_by(WeeklyCheckin.week_start)).all()
+        checkins = queries.rows(PEG_WEEKS, patient_id=patient_id)
         points = []
         for week, pain, enjoyment, activity in checkins:
             if _in(week, period):
@@ -76,21 +87,13 @@ def measures_overview(patient_id: int, period: tuple[date, date] | None = None) 
                 points.append({"on": week, "score": result.score, "band": result.band, "flags": []})
         if points:
             rows.append(_row(_meta(peg, "weekly check-in"), points, None, True))
-    goal_days = db.session.execute(
-        select(GoalScore.scored_on, func.avg(GoalScore.score))
-        .join(FunctionalGoal, FunctionalGoal.id == GoalScore.goal_id)
-        .where(FunctionalGoal.patient_id == patient_id, FunctionalGoal.status != GoalStatus.DROPPED.value)
-        .group_by(GoalScore.scored_on).order_by(GoalScore.scored_on)).all()
+    goal_days = queries.rows(PSFS_DAYS, patient_id=patient_id)
     psfs_points = [{"on": day, "score": round(float(mean), 1), "band": None, "flags": []}
                    for day, mean in goal_days if _in(day, period)]
     if psfs_points:
         rows.append(_row({**PSFS, "source": "functional goals"}, psfs_points, PSFS["meaningful_change"]["points"],
                          False))
-    responses = db.session.execute(
-        select(QuestionnaireResponse.instrument_id, QuestionnaireResponse.answered_on, QuestionnaireResponse.score,
-               QuestionnaireResponse.band, QuestionnaireResponse.flags, QuestionnaireResponse.id)
-        .where(QuestionnaireResponse.patient_id == patient_id)
-        .order_by(QuestionnaireResponse.answered_on, QuestionnaireResponse.id)).all()
+    responses = queries.rows(RESPONSES, patient_id=patient_id)
     by_instrument: dict[str, list[dict]] = {}
     for instrument_id, day, score, band, flags, response_id in responses:
         if _in(day, period):

@@ -11,6 +11,7 @@ from careteam.domain.verdicts import (
     WeekUse,
     WithWithout,
     active_in_week,
+    in_use_on,
     trend,
     verdict,
     week_use,
@@ -124,3 +125,18 @@ def test_active_in_week(started, stopped, expected):
 )
 def test_with_without(used, not_used, expected):
     assert with_without(used, not_used) == expected
+
+
+@pytest.mark.parametrize(
+    "started, stopped, expected",
+    [
+        (None, None, True),  # no dates: in use since before the record
+        (date(2025, 3, 10), None, True),  # started that day
+        (date(2025, 3, 11), None, False),  # starts tomorrow
+        (None, date(2025, 3, 10), True),  # stops that day: still in use on it
+        (None, date(2025, 3, 9), False),  # stopped yesterday
+        (date(2025, 1, 1), date(2025, 2, 1), False),
+    ],
+)
+def test_in_use_on(started, stopped, expected):
+    assert in_use_on(date(2025, 3, 10), started, stopped) is expected

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
-from careteam.extensions import db
 from careteam.models import CareTeamMember, Patient, Question, QuestionReply, RedFlagAlert, User, WeeklyCheckin
+from careteam.queries import PATIENT_ID, first, rows
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,11 @@ _latest_reply_id = (select(func.max(QuestionReply.id)).where(QuestionReply.quest
                     .correlate(Question).scalar_subquery())
 
 PATIENT_HEADER = (select(Patient.id, Patient.user_id, User.name, Patient.date_of_birth)
-                  .join(User, User.id == Patient.user_id))
+                  .join(User, User.id == Patient.user_id).where(Patient.id == PATIENT_ID))
 TEAM = (select(CareTeamMember.clinician_id, CareTeamMember.discipline, CareTeamMember.added_at,
                User.name, User.email, User.role)
         .join(User, User.id == CareTeamMember.clinician_id)
+        .where(CareTeamMember.patient_id == PATIENT_ID)
         .order_by(CareTeamMember.discipline, CareTeamMember.id))
 ALERTS = (select(RedFlagAlert.id, RedFlagAlert.flags, RedFlagAlert.checkin_id, WeeklyCheckin.week_start,
                  RedFlagAlert.raised_at, RedFlagAlert.acknowledged_at, RedFlagAlert.acknowledged_by_id,
@@ -102,6 +104,7 @@ ALERTS = (select(RedFlagAlert.id, RedFlagAlert.flags, RedFlagAlert.checkin_id, W
                  func.count().over().label("total"))
           .outerjoin(WeeklyCheckin, WeeklyCheckin.id == RedFlagAlert.checkin_id)
           .outerjoin(_acknowledger, _acknowledger.id == RedFlagAlert.acknowledged_by_id)
+          .where(RedFlagAlert.patient_id == PATIENT_ID)
           .order_by(RedFlagAlert.raised_at.desc(), RedFlagAlert.id.desc()))
 OPEN_QUESTIONS = (select(Question.id, Question.text, Question.asked_by_id, User.name, Question.asked_by_role,
                          Question.created_at, Question.checkin_id, func.count().over().label("total"),
@@ -111,45 +114,56 @@ OPEN_QUESTIONS = (select(Question.id, Question.text, Question.asked_by_id, User.
                   .join(User, User.id == Question.asked_by_id)
                   .outerjoin(QuestionReply, QuestionReply.id == _latest_reply_id)
                   .outerjoin(_replier, _replier.id == QuestionReply.author_id)
-                  .where(Question.answered_at.is_(None))
+                  .where(Question.patient_id == PATIENT_ID, Question.answered_at.is_(None))
                   .order_by(Question.created_at.desc(), Question.id.desc()))
 
 
 def patient_header(patient_id: int) -> PatientHeader:
-    return PatientHeader(*db.session.execute(PATIENT_HEADER.where(Patient.id == patient_id)).one())
+    return PatientHeader(*first(PATIENT_HEADER, patient_id=patient_id))
 
 
 def team(patient_id: int) -> list[TeamMemberRow]:
-    rows = db.session.execute(TEAM.where(CareTeamMember.patient_id == patient_id))
     return [TeamMemberRow(r.clinician_id, r.discipline, r.added_at, Person(r.clinician_id, r.name, r.email, r.role))
-            for r in rows]
+            for r in rows(TEAM, patient_id=patient_id)]
+
+
+@cache
+def _alerts_statement(in_period: bool, limit: int):
+    """Open alerts; with `in_period`, also those raised in the period (prebuilt per variant)."""
+    if not in_period:
+        return ALERTS.where(RedFlagAlert.acknowledged_at.is_(None)).limit(limit)
+    return (ALERTS.where(or_(RedFlagAlert.acknowledged_at.is_(None), RedFlagAlert.raised_at >= bindparam("raised_from")),
+                         RedFlagAlert.raised_at < bindparam("raised_before"))
+            .limit(limit))
+
+
+@cache
+def _open_questions_statement(limit: int):
+    return OPEN_QUESTIONS.limit(limit)
 
 
 def alerts(patient_id: int, raised_from: datetime | None, raised_before: datetime | None,
            limit: int) -> tuple[list[AlertRow], int]:
     """Open alerts, and (with `raised_from`) those raised since then; newest first, at most `limit`;
     and how many there are in all."""
-    statement = ALERTS.where(RedFlagAlert.patient_id == patient_id)
     if raised_from is None:
-        statement = statement.where(RedFlagAlert.acknowledged_at.is_(None))
+        found = rows(_alerts_statement(False, limit), patient_id=patient_id)
     else:
-        statement = statement.where(or_(RedFlagAlert.acknowledged_at.is_(None), RedFlagAlert.raised_at >= raised_from))
-    if raised_before is not None:
-        statement = statement.where(RedFlagAlert.raised_at < raised_before)
-    rows = list(db.session.execute(statement.limit(limit)))
+        found = rows(_alerts_statement(True, limit), patient_id=patient_id, raised_from=raised_from,
+                     raised_before=raised_before)
     return [AlertRow(r.id, list(r.flags or ()), r.checkin_id,
                      CheckinRef(r.checkin_id, r.week_start) if r.checkin_id else None, r.raised_at, r.acknowledged_at,
                      Person(r.acknowledged_by_id, r.name) if r.acknowledged_by_id else None,
                      r.kind, r.acknowledgement_note)
-            for r in rows], (rows[0].total if rows else 0)
+            for r in found], (found[0].total if found else 0)
 
 
 def open_questions(patient_id: int, limit: int) -> tuple[list[QuestionRow], int]:
     """The `limit` newest open questions, oldest first, and how many are open in all."""
-    rows = list(db.session.execute(OPEN_QUESTIONS.where(Question.patient_id == patient_id).limit(limit)))
-    total = rows[0].total if rows else 0
+    found = rows(_open_questions_statement(limit), patient_id=patient_id)
+    total = found[0].total if found else 0
     return [QuestionRow(r.id, r.text, r.asked_by_id, Person(r.asked_by_id, r.name), r.asked_by_role, r.created_at,
-                        r.checkin_id, latest_reply=_latest_reply(r)) for r in reversed(rows)], total
+                        r.checkin_id, latest_reply=_latest_reply(r)) for r in reversed(found)], total
 
 
 def _latest_reply(r) -> ReplyRow | None:
