@@ -410,14 +410,14 @@ def test_slug_collisions_get_a_number(api, clinic, plan_a):
 
 def test_a_slug_taken_by_a_concurrent_save_is_counted_again(app, ctx, clinic, plan_a, monkeypatch):
     add_saved_template(clinic.physician.id, "Someone else's", "warm-up")
-    real = protocols._taken_slugs
+    real = protocols.saving._taken_slugs
     calls = []
 
     def blind_first(base):  # the first count misses the row another clinician just saved
         calls.append(base)
         return set() if len(calls) == 1 else real(base)
 
-    monkeypatch.setattr(protocols, "_taken_slugs", blind_first)
+    monkeypatch.setattr(protocols.saving, "_taken_slugs", blind_first)  # where _insert looks it up
     physio = db.session.get(type(clinic.physio), clinic.physio.id)
     saved = protocols.save_as_template(physio, clinic.record_a.id, "Warm up", "",
                                        protocols.Selection([plan_a["heat"]]))
