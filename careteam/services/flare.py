@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -15,9 +15,12 @@ from careteam.domain.policy import Action, Part
 from careteam.domain.vocabulary import RED_FLAG_LABELS, TIER_LABELS, Tier
 from careteam.extensions import db
 from careteam.models import FlareDay, FlarePlan, Intervention, Patient, User
+from careteam.models.flare import flare_plan_tools
+from careteam.queries import PATIENT_ID, first, rows
 from careteam.services import audit, clock, patients, timeline
 from careteam.services.access import authorize
 from careteam.services.errors import Conflict, InvalidInput
+from careteam.services.record.rows import Person
 
 TEXT_FIELDS = ("early_warning_signs", "minimum_activity", "return_to_plan", "seek_help")
 REQUIRED_TEXT = {
@@ -54,6 +57,48 @@ def current_plan(patient_id: int) -> FlarePlan | None:
         select(FlarePlan).where(FlarePlan.patient_id == patient_id)
         .options(*_with_details()).order_by(FlarePlan.version.desc()).limit(1)
     )
+
+
+@dataclass(frozen=True)
+class ToolRow:
+    id: int
+    name: str
+    tier: str
+    details: str
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The newest version as the record view shows it: plain data, tools by name as the plan lists them."""
+
+    version: int
+    early_warning_signs: str
+    minimum_activity: str
+    return_to_plan: str
+    seek_help: str
+    reason: str
+    created_by: Person
+    created_at: datetime
+    tools: tuple[ToolRow, ...]
+
+
+NEWEST_PLAN = (select(FlarePlan.id, FlarePlan.version, *(getattr(FlarePlan, name) for name in TEXT_FIELDS),
+                      FlarePlan.reason, FlarePlan.created_by_id, User.name, User.role, FlarePlan.created_at)
+               .join(User, User.id == FlarePlan.created_by_id)
+               .where(FlarePlan.patient_id == PATIENT_ID).order_by(FlarePlan.version.desc()).limit(1))
+PLAN_TOOLS = (select(Intervention.id, Intervention.name, Intervention.tier, Intervention.details)
+              .join(flare_plan_tools, flare_plan_tools.c.intervention_id == Intervention.id)
+              .where(flare_plan_tools.c.flare_plan_id == bindparam("plan_id")).order_by(Intervention.name))
+
+
+def plan_view(patient_id: int) -> PlanView | None:
+    """`current_plan` for the record view, in two prebuilt statements; None if there is no plan."""
+    plan = first(NEWEST_PLAN, patient_id=patient_id)
+    if plan is None:
+        return None
+    tools = tuple(ToolRow(*tool) for tool in rows(PLAN_TOOLS, plan_id=plan.id))
+    return PlanView(plan.version, plan.early_warning_signs, plan.minimum_activity, plan.return_to_plan, plan.seek_help,
+                    plan.reason, Person(plan.created_by_id, plan.name, role=plan.role), plan.created_at, tools)
 
 
 def _versions(patient_id: int) -> list[FlarePlan]:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, select
 
 from careteam.domain.policy import Action, Part, allowed
 from careteam.extensions import db
 from careteam.models import RecordEvent, User
+from careteam.queries import PATIENT_ID, rows
 from careteam.services.access import relation_to
+from careteam.services.record.rows import Person
 
 SUMMARY_LENGTH = 300
 
@@ -77,14 +80,35 @@ def readable_parts(viewer: User, patient_id: int) -> list[str]:
     return [p.value for p in Part if allowed(viewer.role_enum, relation, p, Action.READ)]
 
 
-def recent_changes(viewer: User, patient_id: int, limit: int = 20) -> list[RecordEvent]:
+@dataclass(frozen=True)
+class ChangeRow:
+    """A timeline entry as the record view shows it."""
+
+    id: int
+    occurred_at: datetime
+    actor_id: int
+    actor: Person
+    actor_role: str
+    part: str
+    object_type: str
+    object_id: int | None
+    summary: str
+    reason: str
+    changes: dict | None
+
+
+RECENT_CHANGES = (select(RecordEvent.id, RecordEvent.occurred_at, RecordEvent.actor_id, User.name,
+                         RecordEvent.actor_role, RecordEvent.part, RecordEvent.object_type, RecordEvent.object_id,
+                         RecordEvent.summary, RecordEvent.reason, RecordEvent.changes)
+                  .join(User, User.id == RecordEvent.actor_id)
+                  .where(RecordEvent.patient_id == PATIENT_ID, RecordEvent.part.in_(bindparam("parts", expanding=True)))
+                  .order_by(RecordEvent.occurred_at.desc(), RecordEvent.id.desc())
+                  .limit(bindparam("limit")))
+
+
+def recent_changes(viewer: User, patient_id: int, limit: int = 20) -> list[ChangeRow]:
     """The newest changes the viewer may see. The caller has authorized the viewer already."""
-    return list(
-        db.session.scalars(
-            select(RecordEvent)
-            .where(RecordEvent.patient_id == patient_id, RecordEvent.part.in_(readable_parts(viewer, patient_id)))
-            .options(selectinload(RecordEvent.actor))
-            .order_by(RecordEvent.occurred_at.desc(), RecordEvent.id.desc())
-            .limit(limit)
-        )
-    )
+    return [ChangeRow(r.id, r.occurred_at, r.actor_id, Person(r.actor_id, r.name), r.actor_role, r.part,
+                      r.object_type, r.object_id, r.summary, r.reason, r.changes)
+            for r in rows(RECENT_CHANGES, patient_id=patient_id, parts=readable_parts(viewer, patient_id),
+                          limit=limit)]

@@ -156,7 +156,7 @@ def assemble(viewer: User, patient_id: int, period: Period, lens: Lens) -> Recor
         progress = exposure.exposure_progress(patient_id)
         view.exposure = progress if progress.items else None
     if Part.FLARE_PLAN in sections:
-        view.flare_plan = flare.current_plan(patient_id)
+        view.flare_plan = flare.plan_view(patient_id)
     if Part.QUESTIONS in sections:
         view.questions, total = rows.open_questions(patient_id, MAX_QUESTIONS)
         view.more_questions = total - len(view.questions)

@@ -18,8 +18,8 @@ from typing import Any
 from markupsafe import Markup
 
 from careteam.domain.policy import Part
-from careteam.models import FlarePlan, RecordEvent, User
-from careteam.services import exercises, exposure, goals, ledger
+from careteam.models import User
+from careteam.services import exercises, exposure, flare, goals, ledger, timeline
 from careteam.services import notes as notes_service
 from careteam.services.activity_progress import PlanProgress, progress_chart
 from careteam.services.checkin_trends import WeekPoint, trend_chart
@@ -74,13 +74,13 @@ class RecordView:
     activity: list[PlanProgress] = field(default_factory=list)
     exposure: exposure.ExposureProgress | None = None
     flare_days: list[date] = field(default_factory=list)
-    flare_plan: FlarePlan | None = None
+    flare_plan: flare.PlanView | None = None
     questions: list[QuestionRow] = field(default_factory=list)  # the newest open ones, oldest first
     more_questions: int = 0
     recent_notes: list[notes_service.NoteThread] = field(default_factory=list)
     notes: list[SummaryNote] = field(default_factory=list)
     more_notes: int = 0
-    changes: list[RecordEvent] = field(default_factory=list)
+    changes: list[timeline.ChangeRow] = field(default_factory=list)
     parts: dict[str, Any] = field(default_factory=dict)  # parts added with record.add_part (plain data)
 
     # Names the dashboard uses.
