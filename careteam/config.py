@@ -162,6 +162,7 @@ def load_config(instance_path: str) -> dict:
         "CARETEAM_EMERGENCY_NUMBER": os.environ.get("CARETEAM_EMERGENCY_NUMBER", "112"),
         # A clinic day's bundle of handover PDFs (made by the worker) is deleted after this long.
         "CARETEAM_BUNDLE_KEEP_HOURS": _int("CARETEAM_BUNDLE_KEEP_HOURS", 24),
+        "CARETEAM_FILES_DIR": os.environ.get("CARETEAM_FILES_DIR", ""),
         # Handover PDFs: page size (A4 or Letter) and the longest a render may take.
         "CARETEAM_PDF_PAGE_SIZE": os.environ.get("CARETEAM_PDF_PAGE_SIZE", "A4"),
         "CARETEAM_PDF_TIMEOUT_SECONDS": _int("CARETEAM_PDF_TIMEOUT_SECONDS", 30),

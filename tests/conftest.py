@@ -7,6 +7,7 @@ that would be skipped (no PostgreSQL, no Chromium) fails instead.
 from __future__ import annotations
 
 import os
+import tempfile
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -75,6 +76,9 @@ def database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db')}/test.sqlite"
 
 
+FILES_DIR = tempfile.mkdtemp(prefix="careteam-test-files-")
+
+
 def make_config(database_url: str, **overrides) -> dict:
     return {
         "TESTING": True,
@@ -91,6 +95,7 @@ def make_config(database_url: str, **overrides) -> dict:
         "CARETEAM_CLINIC_HOURS": "Monday to Friday, 8:00-18:00",
         # Every API response's compiled dump is compared with marshmallow's (api/fast_dump.py).
         "VERIFY_FAST_DUMP": True,
+        "CARETEAM_FILES_DIR": FILES_DIR,  # per test process: one worker's clean-up never sees another's files
         **overrides,
     }
 

@@ -17,15 +17,14 @@ from careteam.extensions import db
 from careteam.models import PdfBundle, User
 from careteam.models.bundle import DONE, FAILED, QUEUED, RUNNING
 from careteam.services import appointments, audit, clock, outbox
+from careteam.files import files_directory
 from careteam.services.errors import InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
 
 
 def _directory() -> Path:
-    path = Path(current_app.instance_path) / "bundles"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return files_directory("bundles")
 
 
 def start(actor: User, day: date) -> PdfBundle:

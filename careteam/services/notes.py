@@ -12,17 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from careteam.domain.policy import NOTE_PARTS, Action, Part, readable_note_visibilities
 from careteam.domain.vocabulary import VISIBILITY_LABELS, NoteVisibility
 from careteam.extensions import db
 from careteam.models import Note, Patient, User
+from careteam.queries import PATIENT_ID, rows
 from careteam.services import access, audit, clock, timeline
 from careteam.services.access import authorize
 from careteam.services.errors import Forbidden, InvalidInput, NotFound
 from careteam.services.pagination import Page, page_number
+from careteam.services.record.rows import Person
 
 MAX_BODY_LENGTH = 20_000
 MAX_VOID_REASON_LENGTH = 500
@@ -250,22 +252,67 @@ def get_note(actor: User, patient_id: int, note_id: int) -> tuple[Patient, NoteT
     return patient, _threads([note], readable)[0] if note.addendum_to_id is None else NoteThread(note)
 
 
+@dataclass(frozen=True)
+class NoteRow:
+    """A note as the record view, the handover and the FHIR export read it: plain data."""
+
+    id: int
+    patient_id: int
+    visibility: str
+    body: str
+    author_id: int
+    author: Person
+    author_role: str
+    created_at: datetime
+    addendum_to_id: int | None
+    voided_at: datetime | None
+    voided_by: Person | None
+    void_reason: str | None
+
+
+_voider = aliased(User)
+_NOTE_COLUMNS = (Note.id, Note.patient_id, Note.visibility, Note.body, Note.author_id, User.name.label("author_name"),
+                 Note.author_role, Note.created_at, Note.addendum_to_id, Note.voided_at, Note.voided_by_id,
+                 _voider.name.label("voider_name"), Note.void_reason)
+_READABLE = Note.visibility.in_(bindparam("visibilities", expanding=True))
+_ROOT_ROWS = (select(*_NOTE_COLUMNS).join(User, User.id == Note.author_id)
+              .outerjoin(_voider, _voider.id == Note.voided_by_id)
+              .where(Note.patient_id == PATIENT_ID, Note.addendum_to_id.is_(None), _READABLE, Note.voided_at.is_(None))
+              .order_by(Note.created_at.desc(), Note.id.desc()))
+_later_addendum = aliased(Note)
+_CORRECTED_SINCE = exists().where(_later_addendum.addendum_to_id == Note.id,
+                                  _later_addendum.created_at >= bindparam("since"))
+# Prebuilt, with and without `since` (the handover's period); the limit is a parameter.
+RECENT_ROOTS = _ROOT_ROWS.limit(bindparam("limit"))
+RECENT_ROOTS_SINCE = (_ROOT_ROWS.where(or_(Note.created_at >= bindparam("since"), _CORRECTED_SINCE))
+                      .limit(bindparam("limit")))
+ADDENDA = (select(*_NOTE_COLUMNS).join(User, User.id == Note.author_id)
+           .outerjoin(_voider, _voider.id == Note.voided_by_id)
+           .where(Note.addendum_to_id.in_(bindparam("root_ids", expanding=True)), _READABLE)
+           .order_by(Note.created_at, Note.id))
+
+
+def _note_row(r) -> NoteRow:
+    return NoteRow(r.id, r.patient_id, r.visibility, r.body, r.author_id, Person(r.author_id, r.author_name),
+                   r.author_role, r.created_at, r.addendum_to_id, r.voided_at,
+                   Person(r.voided_by_id, r.voider_name) if r.voided_by_id else None, r.void_reason)
+
+
 def recent_notes(patient_id: int, visibilities: list[str], limit: int,
-                 since: datetime | None = None, include_voided: bool = False) -> list[NoteThread]:
-    """Internal loader for the dashboard and the handover summary, in two queries.
+                 since: datetime | None = None) -> list[NoteThread]:
+    """Internal loader for the dashboard, the handover summary and the FHIR export: plain rows in
+    two prebuilt statements; voided notes are left out.
 
     The caller has authorized the viewer and passes `readable_note_visibilities(role, relation)`;
     it audits its own read. Newest notes first; with `since`, the notes written or corrected since.
-    Voided notes are left out unless asked for.
     """
     unknown = set(visibilities) - set(NOTE_PARTS)
     if unknown:
         raise ValueError(f"unknown note visibilities: {sorted(unknown)}")
-    stmt = _roots(patient_id, visibilities).limit(limit)
-    if not include_voided:
-        stmt = stmt.where(Note.voided_at.is_(None))
-    if since is not None:
-        addendum = aliased(Note)
-        corrected_since = exists().where(addendum.addendum_to_id == Note.id, addendum.created_at >= since)
-        stmt = stmt.where(or_(Note.created_at >= since, corrected_since))
-    return _threads(list(db.session.scalars(stmt)), visibilities)
+    params = {"patient_id": patient_id, "visibilities": visibilities, "limit": limit}
+    roots = rows(RECENT_ROOTS, **params) if since is None else rows(RECENT_ROOTS_SINCE, since=since, **params)
+    threads = {r.id: NoteThread(_note_row(r)) for r in roots}
+    if threads:
+        for r in rows(ADDENDA, root_ids=list(threads), visibilities=visibilities):
+            threads[r.addendum_to_id].addenda.append(_note_row(r))
+    return list(threads.values())

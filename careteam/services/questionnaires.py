@@ -14,6 +14,7 @@ from careteam.domain.instruments import Instrument
 from careteam.domain.policy import Action, Part, Role
 from careteam.extensions import db
 from careteam.models import QuestionnaireAnswer, QuestionnaireAssignment, QuestionnaireResponse, User
+from careteam.queries import PATIENT_ID, rows
 from careteam.services import alerts, audit, clock, timeline
 from careteam.services.access import authorize
 from careteam.services.errors import InvalidInput, NotFound
@@ -52,20 +53,21 @@ def _instrument_or_error(instrument_id: str | None, field: str = "instrument") -
     return found
 
 
+# Prebuilt: the dashboard runs both on every read.
+LAST_ANSWERED = (select(QuestionnaireResponse.instrument_id, func.max(QuestionnaireResponse.answered_on))
+                 .where(QuestionnaireResponse.patient_id == PATIENT_ID)
+                 .group_by(QuestionnaireResponse.instrument_id))
+ASSIGNMENTS = (select(QuestionnaireAssignment).where(QuestionnaireAssignment.patient_id == PATIENT_ID)
+               .options(selectinload(QuestionnaireAssignment.assigned_by))
+               .order_by(QuestionnaireAssignment.starts_on, QuestionnaireAssignment.id))
+
+
 def _last_answered(patient_id: int) -> dict[str, date]:
-    return dict(db.session.execute(
-        select(QuestionnaireResponse.instrument_id, func.max(QuestionnaireResponse.answered_on))
-        .where(QuestionnaireResponse.patient_id == patient_id)
-        .group_by(QuestionnaireResponse.instrument_id)
-    ).all())
+    return dict(rows(LAST_ANSWERED, patient_id=patient_id))
 
 
 def _assignments(patient_id: int) -> list[QuestionnaireAssignment]:
-    return list(db.session.scalars(
-        select(QuestionnaireAssignment).where(QuestionnaireAssignment.patient_id == patient_id)
-        .options(selectinload(QuestionnaireAssignment.assigned_by))
-        .order_by(QuestionnaireAssignment.starts_on, QuestionnaireAssignment.id)
-    ))
+    return list(db.session.scalars(ASSIGNMENTS, {"patient_id": patient_id}))
 
 
 def assignment_views(patient_id: int, today: date | None = None) -> list[AssignmentView]:

@@ -29,6 +29,7 @@ from careteam.models import RecordExport, User
 from careteam.models.bundle import DONE, FAILED, QUEUED, RUNNING
 from careteam.services import audit, clock, outbox
 from careteam.services.access import authorize, relation_to
+from careteam.files import files_directory
 from careteam.services.errors import Forbidden, NotFound
 from careteam.services.record_csv import PARTS, CsvPart, write_csv
 from careteam.services.record_export_readme import readme_text
@@ -41,9 +42,7 @@ SUMMARY_FILE = "summary.pdf"
 
 
 def _directory() -> Path:
-    path = Path(current_app.instance_path) / "record_exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return files_directory("record_exports")
 
 
 def _keep() -> timedelta:

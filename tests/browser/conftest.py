@@ -86,6 +86,7 @@ def live_server(tmp_path_factory):
         "CARETEAM_CLINIC_PHONE": "+1 555 0100",
         "CARETEAM_CLINIC_HOURS": "Monday to Friday, 8:00-18:00",
         "CARETEAM_WRITE_LIMIT_PER_USER": "10000 per minute",  # browser tests write fast
+        "CARETEAM_FILES_DIR": str(tmp_path_factory.mktemp("files")),
     })
     with app.app_context():
         db.drop_all()
