@@ -69,23 +69,50 @@ def _converter(name: str, field: fields.Field) -> Converter:
     return lambda value, obj: serialize(value, name, obj)
 
 
+def _inline(field: fields.Field) -> str | None:
+    """The conversion of `v` as a Python expression, for the commonest fields; None: call the converter."""
+    kind = type(field)
+    if kind in (fields.String, fields.Str):
+        return "None if v is None else str(v)"
+    if kind in (fields.Integer, fields.Int) and not field.as_string and not field.strict:
+        return "None if v is None else int(v)"
+    if kind in (fields.DateTime, fields.Date) and (field.format or field.DEFAULT_FORMAT) in ("iso", "iso8601"):
+        return "None if v is None else v.isoformat()"
+    if kind is fields.Raw:
+        return "v"
+    return None
+
+
 def _plan(schema: Schema) -> Callable[[Any], dict]:
-    """A function dumping one object as `schema` would (ignoring its `many`)."""
+    """A function dumping one object as `schema` would (ignoring its `many`), generated as straight-line
+    code: one attribute read and one conversion per field, no call per field for the common ones."""
     if schema._hooks[PRE_DUMP] or schema._hooks[POST_DUMP]:
         return lambda obj: Schema.dump(schema, obj, many=False)
-    steps = []
-    for name, field in schema.dump_fields.items():
-        getter = _getter(name, field) if field._CHECK_ATTRIBUTE else (lambda obj: None)
-        steps.append((field.data_key if field.data_key is not None else name, getter, _converter(name, field)))
-
-    def dump_one(obj: Any) -> dict:
-        out = {}
-        for key, get, convert in steps:
-            value = get(obj)
-            if value is not missing:
-                out[key] = convert(value, obj)
-        return out
-    return dump_one
+    names: dict[str, Any] = {"MISSING": missing, "get_value": get_value}
+    lines = ["def dump_one(obj):",
+             "    out = {}",
+             "    mapping = type(obj) is dict",
+             # marshmallow reads a key first from anything with __getitem__, then the attribute
+             "    keyed = not mapping and hasattr(obj, '__getitem__')"]
+    for index, (name, field) in enumerate(schema.dump_fields.items()):
+        key = field.data_key if field.data_key is not None else name
+        names[f"convert{index}"] = _converter(name, field)
+        expression = _inline(field) or f"convert{index}(v, obj)"
+        if not field._CHECK_ATTRIBUTE:  # Function and Method fields read the whole object
+            lines.append(f"    out[{key!r}] = convert{index}(None, obj)")
+            continue
+        attribute = field.attribute or name
+        if "." in attribute or field.dump_default is not missing:
+            names[f"get{index}"] = _getter(name, field)
+            lines.append(f"    v = get{index}(obj)")
+        else:
+            lines.append(f"    v = obj.get({attribute!r}, MISSING) if mapping else (get_value(obj, {attribute!r}, MISSING)"
+                         f" if keyed else getattr(obj, {attribute!r}, MISSING))")
+        lines.append("    if v is not MISSING:")
+        lines.append(f"        out[{key!r}] = {expression}")
+    lines.append("    return out")
+    exec(compile("\n".join(lines), f"<dump {type(schema).__name__}>", "exec"), names)  # noqa: S102 - our own code
+    return names["dump_one"]
 
 
 class FastDump:

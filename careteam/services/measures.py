@@ -80,10 +80,13 @@ def measures_overview(patient_id: int, period: tuple[date, date] | None = None) 
     peg = instruments.get("peg")
     if peg is not None:
         checkins = queries.rows(PEG_WEEKS, patient_id=patient_id)
-        points = []
+        points, results = [], {}  # weeks repeat the same answers: score each combination once
         for week, pain, enjoyment, activity in checkins:
             if _in(week, period):
-                result = scoring.score(peg, {"pain": pain, "enjoyment": enjoyment, "activity": activity})
+                answers = (pain, enjoyment, activity)
+                if answers not in results:
+                    results[answers] = scoring.score(peg, dict(zip(("pain", "enjoyment", "activity"), answers)))
+                result = results[answers]
                 points.append({"on": week, "score": result.score, "band": result.band, "flags": []})
         if points:
             rows.append(_row(_meta(peg, "weekly check-in"), points, None, True))

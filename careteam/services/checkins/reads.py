@@ -4,14 +4,15 @@ authorized and audited before anything is loaded."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from careteam.domain import checkins as rules
 from careteam.domain.policy import Action, Part, Relation
 from careteam.extensions import db
 from careteam.models import Patient, Question, User, WeeklyCheckin
+from careteam.queries import PATIENT_ID, rows
 from careteam.services import alerts, audit
 from careteam.services.access import authorize, relation_to
 from careteam.services.checkins.rows import (
@@ -91,18 +92,57 @@ def _history(patient_id: int, from_: date | None, to: date | None):
     return stmt.order_by(WeeklyCheckin.week_start.desc())
 
 
+@dataclass(frozen=True)
+class CheckinSummary:
+    """A week of the check-in list (the API's summary of it): plain data."""
+
+    id: int
+    week_start: date
+    pain_average: int
+    pain_worst: int
+    enjoyment_interference: int
+    activity_interference: int
+    peg_score: float
+    sleep_hours: float | None
+    sleep_quality: int | None
+    stress: int | None
+    mood: int | None
+    flare_days: int
+    red_flags: list[str]
+    submitted_at: datetime
+    updated_at: datetime
+
+
+# Prebuilt (no per-call statement): the bounds and the page are parameters.
+SUMMARIES = (select(WeeklyCheckin.id, WeeklyCheckin.week_start, WeeklyCheckin.pain_average, WeeklyCheckin.pain_worst,
+                    WeeklyCheckin.enjoyment_interference, WeeklyCheckin.activity_interference,
+                    WeeklyCheckin.sleep_hours, WeeklyCheckin.sleep_quality, WeeklyCheckin.stress, WeeklyCheckin.mood,
+                    WeeklyCheckin.flare_days, WeeklyCheckin.red_flags, WeeklyCheckin.submitted_at,
+                    WeeklyCheckin.updated_at)
+             .where(WeeklyCheckin.patient_id == PATIENT_ID, WeeklyCheckin.week_start >= bindparam("first_week"),
+                    WeeklyCheckin.week_start <= bindparam("last_day"))
+             .order_by(WeeklyCheckin.week_start.desc())
+             .limit(bindparam("limit")).offset(bindparam("offset")))
+NO_LIMIT = 2**31 - 1
+
+
+def _summary(r) -> CheckinSummary:
+    return CheckinSummary(r.id, r.week_start, r.pain_average, r.pain_worst, r.enjoyment_interference,
+                          r.activity_interference,
+                          rules.peg_score(r.pain_average, r.enjoyment_interference, r.activity_interference),
+                          r.sleep_hours, r.sleep_quality, r.stress, r.mood, r.flare_days, r.red_flags,
+                          r.submitted_at, r.updated_at)
+
+
 def list_checkins(actor: User, patient_id: int, *, limit: int | None = None, from_: date | None = None,
-                  to: date | None = None, offset: int = 0) -> list[WeeklyCheckin]:
+                  to: date | None = None, offset: int = 0) -> list[CheckinSummary]:
     """The patient's check-ins, newest week first: those whose week overlaps from_..to, at most
     `limit` after skipping `offset`."""
     patient = authorize(actor, patient_id, Part.CHECKINS, Action.READ, object_type=OBJECT_TYPE)
     _audit_read(actor, patient.id)
-    stmt = _history(patient.id, from_, to)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    if offset:
-        stmt = stmt.offset(offset)
-    return list(db.session.scalars(stmt))
+    found = rows(SUMMARIES, patient_id=patient.id, first_week=rules.week_start_of(from_) if from_ else date.min,
+                 last_day=to or date.max, limit=NO_LIMIT if limit is None else limit, offset=offset)
+    return [_summary(r) for r in found]
 
 
 def _own_open_weeks(actor: User, patient_id: int) -> list[OpenWeek]:
