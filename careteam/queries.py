@@ -10,6 +10,7 @@ between an ORM read and a lean one. Statements here return rows (named tuples), 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam
@@ -19,6 +20,16 @@ from sqlalchemy.sql import Executable
 from careteam.extensions import db
 
 PATIENT_ID = bindparam("patient_id")
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who wrote, set or asked something, as the rows of several reads name them."""
+
+    id: int
+    name: str
+    email: str = ""
+    role: str = ""
 
 
 def rows(statement: Executable, **params: Any) -> list[Row]:

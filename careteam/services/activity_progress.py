@@ -21,6 +21,7 @@ from careteam.domain.vocabulary import ActivityMode, IncrementEvery, NextDayResp
 from careteam.extensions import db
 from careteam.models import ActivityLog, GradedActivityPlan, QuotaDecision
 from careteam.services import clock
+from careteam.services.activity_plan_rows import DecisionRow, PlanRow, plan_rows
 from careteam.services.errors import NotFound
 from careteam.summary.charts import LineChart, Series, render_line_chart
 
@@ -83,7 +84,7 @@ class PlanProgress:
     schedule: Schedule | None  # a preview from today for a plan that is ready
     suggestion: Suggestion | None  # for active plans
     question: NextDayQuestion | None
-    decisions: tuple[QuotaDecision, ...] = field(default=(), repr=False)
+    decisions: tuple[QuotaDecision | DecisionRow, ...] = field(default=(), repr=False)
 
     @property
     def quota_sessions(self) -> tuple[ActivityPoint, ...]:
@@ -182,8 +183,9 @@ def _question(plan: GradedActivityPlan, today: date) -> NextDayQuestion | None:
                            rules.quota_phrase(last.quota, plan.unit, plan.activity))
 
 
-def progress_of(plan: GradedActivityPlan, today: date) -> PlanProgress:
-    """Judge one plan whose logs and decisions are loaded. No queries, no access check."""
+def progress_of(plan: GradedActivityPlan | PlanRow, today: date) -> PlanProgress:
+    """Judge one plan whose logs and decisions are loaded (an entity or plain rows). No queries,
+    no access check."""
     baseline = rules.baseline([log.done for log in plan.logs if log.is_baseline])
     status = _status(plan, baseline)
     start_quota, current, current_step, schedule, suggestion = plan.start_quota, None, None, None, None
@@ -226,10 +228,10 @@ def _running(plan: GradedActivityPlan, status: str, today: date):
 
 def activity_progress(patient_id: int) -> list[PlanProgress]:
     """Every plan of a patient with its baseline, today's quota, done vs quota and the next
-    suggestion; active plans first. Three queries however many logs. The caller has
-    authorized the reader and audits the read."""
+    suggestion; active plans first. Three prebuilt statements however many logs (one without
+    plans). The caller has authorized the reader and audits the read."""
     today = clock.today()
-    return [progress_of(plan, today) for plan in db.session.scalars(plans_query(patient_id))]
+    return [progress_of(plan, today) for plan in plan_rows(patient_id)]
 
 
 def _waiting_step(progress: PlanProgress) -> str | None:

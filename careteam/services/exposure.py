@@ -4,6 +4,7 @@ patient log attempts; mastery follows the attempts (or a psychologist's mark).""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -19,6 +20,7 @@ from careteam.models import ExposureAttempt, ExposureItem, Patient, User
 from careteam.services import audit, clock, timeline
 from careteam.services.access import authorize
 from careteam.services.errors import Conflict, InvalidInput, NotFound
+from careteam.services.exposure_rows import AttemptPoint, ExposureItemRow, item_rows
 
 ITEM_FIELDS = ("description", "fear_rating", "predicted_consequence", "expectancy")
 SHORT = 60  # characters of an item's description in timeline summaries
@@ -26,7 +28,7 @@ SHORT = 60  # characters of an item's description in timeline summaries
 
 @dataclass
 class ItemProgress:
-    item: ExposureItem
+    item: ExposureItemRow
     attempts_count: int
     last_expectancy_before: int | None
     last_expectancy_after: int | None
@@ -65,7 +67,7 @@ class ItemDetail:
     threshold: int
 
     @property
-    def item(self) -> ExposureItem:
+    def item(self) -> ExposureItemRow:
         return self.progress.item
 
 
@@ -73,11 +75,11 @@ def threshold() -> int:
     return current_app.config["CARETEAM_MASTERY_THRESHOLD"]
 
 
-def _chronological(attempts: list[ExposureAttempt]) -> list[ExposureAttempt]:
+def _chronological(attempts: Sequence[ExposureAttempt | AttemptPoint]) -> list:
     return sorted(attempts, key=lambda a: (a.attempted_on, a.id))
 
 
-def _progress_of(item: ExposureItem) -> ItemProgress:
+def _progress_of(item: ExposureItemRow) -> ItemProgress:
     attempts = _chronological(item.attempts)
     last = attempts[-1] if attempts else None
     return ItemProgress(
@@ -100,9 +102,10 @@ def _items(patient_id: int) -> list[ExposureItem]:
 
 
 def exposure_progress(patient_id: int) -> ExposureProgress:
-    """The hierarchy of one patient, in order, in three queries. No access check: the caller
-    (a page, the dashboard, the PDF) has authorized the reader for Part.EXPOSURE already."""
-    ordered = rules.hierarchy_order(_items(patient_id))
+    """The hierarchy of one patient, in order, as plain rows from two prebuilt statements. No
+    access check: the caller (a page, the dashboard, the PDF) has authorized the reader for
+    Part.EXPOSURE already."""
+    ordered = rules.hierarchy_order(item_rows(patient_id))
     progress = [_progress_of(item) for item in ordered]
     next_item = rules.suggested_next(ordered)
     suggested = next((p for p in progress if p.item is next_item), None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from careteam.domain import dosing
 from careteam.domain.policy import Action
@@ -21,9 +21,11 @@ from careteam.models import (
     User,
     WeeklyCheckin,
 )
+from careteam.queries import PATIENT_ID, rows
 from careteam.services import audit, clock
 from careteam.services.access import authorize
 from careteam.services.exercises.loading import PART, PRESCRIPTION, SESSION, _prescription, _prescriptions
+from careteam.services.exercises.prescription_rows import DoseRow, PrescriptionRow, prescription_rows
 
 ADHERENCE_WEEKS = 4  # "the last 4 weeks": this week and the 3 before, on the Exercises tab and the overview
 EVIDENCE_WEEKS = 6  # adherence and answers shown beside the dose form
@@ -34,36 +36,38 @@ def adherence_start(today: date) -> date:
     return dosing.week_start(today) - timedelta(weeks=ADHERENCE_WEEKS - 1)
 
 
-def _steps(prescription: ExercisePrescription) -> list[dosing.DoseStep]:
+def _steps(prescription: ExercisePrescription | PrescriptionRow) -> list[dosing.DoseStep]:
     return [dosing.DoseStep(d.effective_from, d.sessions_per_week) for d in prescription.doses]
+
+
+REPORTED_COUNTS = (
+    select(CheckinExerciseCount.prescription_id, WeeklyCheckin.week_start, CheckinExerciseCount.sessions_done)
+    .join(WeeklyCheckin, WeeklyCheckin.id == CheckinExerciseCount.checkin_id)
+    .where(WeeklyCheckin.patient_id == PATIENT_ID,
+           WeeklyCheckin.week_start.between(bindparam("start"), bindparam("end")))
+)
+SESSION_FACTS = (
+    select(ExerciseSession.prescription_id, ExerciseSession.dose_id, ExerciseSession.performed_on,
+           ExerciseSession.pain_before, ExerciseSession.pain_after, ExerciseSession.next_day_response)
+    .where(ExerciseSession.patient_id == PATIENT_ID,
+           ExerciseSession.performed_on.between(bindparam("start"), bindparam("end")))
+    .order_by(ExerciseSession.performed_on, ExerciseSession.id)
+)
 
 
 def _reported_counts(patient_id: int, start: date, end: date) -> dict[int, dict[date, int]]:
     """Check-in session counts: prescription id -> week start -> sessions the patient reported."""
-    rows = db.session.execute(
-        select(CheckinExerciseCount.prescription_id, WeeklyCheckin.week_start, CheckinExerciseCount.sessions_done)
-        .join(WeeklyCheckin, WeeklyCheckin.id == CheckinExerciseCount.checkin_id)
-        .where(WeeklyCheckin.patient_id == patient_id, WeeklyCheckin.week_start.between(start, end))
-    )
     counts: dict[int, dict[date, int]] = {}
-    for prescription_id, week, done in rows:
+    for prescription_id, week, done in rows(REPORTED_COUNTS, patient_id=patient_id, start=start, end=end):
         counts.setdefault(prescription_id, {})[week] = done
     return counts
 
 
-def _session_facts(patient_id: int, start: date, end: date, prescription_id: int | None = None
-                   ) -> dict[int, list[tuple[int, dosing.SessionFact]]]:
-    """Logged sessions: prescription id -> (dose id, facts), oldest first."""
-    stmt = (
-        select(ExerciseSession.prescription_id, ExerciseSession.dose_id, ExerciseSession.performed_on,
-               ExerciseSession.pain_before, ExerciseSession.pain_after, ExerciseSession.next_day_response)
-        .where(ExerciseSession.patient_id == patient_id, ExerciseSession.performed_on.between(start, end))
-        .order_by(ExerciseSession.performed_on, ExerciseSession.id)
-    )
-    if prescription_id is not None:
-        stmt = stmt.where(ExerciseSession.prescription_id == prescription_id)
+def _session_facts(patient_id: int, start: date, end: date) -> dict[int, list[tuple[int, dosing.SessionFact]]]:
+    """Logged sessions of every prescription: prescription id -> (dose id, facts), oldest first."""
     facts: dict[int, list[tuple[int, dosing.SessionFact]]] = {}
-    for pid, dose_id, day, before, after, response in db.session.execute(stmt):
+    for pid, dose_id, day, before, after, response in rows(SESSION_FACTS, patient_id=patient_id, start=start,
+                                                           end=end):
         facts.setdefault(pid, []).append((dose_id, dosing.SessionFact(day, before, after, response)))
     return facts
 
@@ -73,20 +77,20 @@ def _session_facts(patient_id: int, start: date, end: date, prescription_id: int
 
 @dataclass
 class DoseChange:
-    dose: ExerciseDose
-    previous: ExerciseDose
+    dose: DoseRow
+    previous: DoseRow
     diff: str
 
 
 @dataclass
 class ProgrammeItem:
-    prescription: ExercisePrescription
+    prescription: PrescriptionRow
     adherence: list[dosing.WeekAdherence]
     changes: list[DoseChange]  # dose changes made in the period, oldest first
     answers: dict[str, int]  # next-day answers to sessions in the period
 
     @property
-    def current_dose(self) -> ExerciseDose:
+    def current_dose(self) -> DoseRow:
         return self.prescription.current_dose
 
     @property
@@ -114,7 +118,7 @@ class Programme:
         return [i for i in self.items if i.prescription.ended_on is not None]
 
 
-def _changes_in(prescription: ExercisePrescription, start: date, end: date) -> list[DoseChange]:
+def _changes_in(prescription: PrescriptionRow, start: date, end: date) -> list[DoseChange]:
     zone = clock.zone()
     doses = prescription.doses
     return [
@@ -124,7 +128,7 @@ def _changes_in(prescription: ExercisePrescription, start: date, end: date) -> l
     ]
 
 
-def _programme_item(prescription: ExercisePrescription, start: date, end: date, today: date,
+def _programme_item(prescription: PrescriptionRow, start: date, end: date, today: date,
                     facts: list[tuple[int, dosing.SessionFact]], reported: dict[date, int]) -> ProgrammeItem:
     days = [f.performed_on for _, f in facts]
     adherence = dosing.weekly_adherence(dosing.weeks_between(start, end), _steps(prescription), days,
@@ -142,15 +146,15 @@ def current_programme(patient_id: int, start: date, end: date, include_ended: bo
 
     Prescriptions running at some point in [start, end] (all of them with include_ended), each
     with its dose history, the dose changes made in the period, weekly adherence (logged
-    sessions first, check-in counts for weeks without logs) and next-day answers. Five
-    queries, however many prescriptions, doses and sessions there are.
+    sessions first, check-in counts for weeks without logs) and next-day answers, as plain rows.
+    Three prebuilt statements, however many prescriptions, doses and sessions there are.
     """
     today = clock.today()
     first_week = dosing.week_start(start)
     facts = _session_facts(patient_id, first_week, end)
     reported = _reported_counts(patient_id, first_week, end)
     items = []
-    for prescription in _prescriptions(patient_id):
+    for prescription in prescription_rows(patient_id):
         runs_in_period = prescription.started_on <= end and (
             prescription.ended_on is None or prescription.ended_on > start)
         if include_ended or runs_in_period:
@@ -245,7 +249,7 @@ def _evidence(prescription: ExercisePrescription, weeks: int) -> DoseEvidence:
     patient_id = prescription.patient_id
     today = clock.today()
     week_starts = dosing.weeks_ending(today, weeks)
-    facts = _session_facts(patient_id, week_starts[0], today, prescription.id).get(prescription.id, [])
+    facts = _session_facts(patient_id, week_starts[0], today).get(prescription.id, [])
     reported = _reported_counts(patient_id, week_starts[0], today).get(prescription.id, {})
     current_id = prescription.current_dose.id
     return DoseEvidence(

@@ -11,15 +11,7 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
 from careteam.models import CareTeamMember, Patient, Question, QuestionReply, RedFlagAlert, User, WeeklyCheckin
-from careteam.queries import PATIENT_ID, first, rows
-
-
-@dataclass(frozen=True)
-class Person:
-    id: int
-    name: str
-    email: str = ""
-    role: str = ""
+from careteam.queries import PATIENT_ID, Person, first, rows
 
 
 @dataclass(frozen=True)
