@@ -16,11 +16,10 @@ from careteam.domain.vocabulary import RED_FLAG_LABELS, TIER_LABELS, Tier
 from careteam.extensions import db
 from careteam.models import FlareDay, FlarePlan, Intervention, Patient, User
 from careteam.models.flare import flare_plan_tools
-from careteam.queries import PATIENT_ID, first, rows
+from careteam.queries import PATIENT_ID, Person, first, rows
 from careteam.services import audit, clock, patients, timeline
 from careteam.services.access import authorize
 from careteam.services.errors import Conflict, InvalidInput
-from careteam.services.record.rows import Person
 
 TEXT_FIELDS = ("early_warning_signs", "minimum_activity", "return_to_plan", "seek_help")
 REQUIRED_TEXT = {

@@ -19,12 +19,11 @@ from careteam.domain.policy import NOTE_PARTS, Action, Part, readable_note_visib
 from careteam.domain.vocabulary import VISIBILITY_LABELS, NoteVisibility
 from careteam.extensions import db
 from careteam.models import Note, Patient, User
-from careteam.queries import PATIENT_ID, rows
+from careteam.queries import PATIENT_ID, Person, rows
 from careteam.services import access, audit, clock, timeline
 from careteam.services.access import authorize
 from careteam.services.errors import Forbidden, InvalidInput, NotFound
 from careteam.services.pagination import Page, page_number
-from careteam.services.record.rows import Person
 
 MAX_BODY_LENGTH = 20_000
 MAX_VOID_REASON_LENGTH = 500

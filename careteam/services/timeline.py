@@ -11,9 +11,8 @@ from sqlalchemy import bindparam, select
 from careteam.domain.policy import Action, Part, allowed
 from careteam.extensions import db
 from careteam.models import RecordEvent, User
-from careteam.queries import PATIENT_ID, rows
+from careteam.queries import PATIENT_ID, Person, rows
 from careteam.services.access import relation_to
-from careteam.services.record.rows import Person
 
 SUMMARY_LENGTH = 300
 
