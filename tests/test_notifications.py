@@ -82,16 +82,13 @@ def test_settings_refuse_a_bad_time_zone_and_time_and_keep_the_input(app, clinic
         assert db.session.get(User, clinic.patient_a.id).timezone == "Europe/Berlin"
 
 
-def _kinds(app) -> list[tuple[str, int]]:
-    """The test clinic's notifications (tests/factories.py accounts); a PostgreSQL run once found
-    another test's demo clinic left in the worker's database, whose patients get reminders too."""
-    from careteam.demo import DEMO_ACCOUNTS
-
-    demo_emails = [account.email for account in DEMO_ACCOUNTS]
+def _kinds(app, clinic) -> list[tuple[str, int]]:
+    """The test clinic's notifications only: a PostgreSQL run found another test's demo clinic left
+    in the worker's database, whose patients get reminders too."""
+    people = [user.id for user in vars(clinic).values() if isinstance(user, User)]
     with app.app_context():
         return sorted(tuple(row) for row in db.session.execute(
-            select(Notification.kind, Notification.recipient_id).join(User, User.id == Notification.recipient_id)
-            .where(User.email.not_in(demo_emails))))
+            select(Notification.kind, Notification.recipient_id).where(Notification.recipient_id.in_(people))))
 
 
 def _run_reminders(app, now: datetime) -> int:
@@ -110,14 +107,14 @@ def test_the_weekly_reminder_skips_a_week_already_checked_in_and_follows_up_once
     sunday_18_utc = datetime(2026, 3, 15, 18, 0, tzinfo=timezone.utc)  # clinic zone UTC
     _run_reminders(app, sunday_18_utc)
     _run_reminders(app, sunday_18_utc + timedelta(minutes=1))  # the next minute adds nothing
-    assert _kinds(app) == []  # A checked in; B's 18:00 is 22:00 UTC (New York, summer time)
+    assert _kinds(app, clinic) == []  # A checked in; B's 18:00 is 22:00 UTC (New York, summer time)
 
     _run_reminders(app, datetime(2026, 3, 15, 22, 0, tzinfo=timezone.utc))
-    assert _kinds(app) == [("checkin_reminder", clinic.patient_b.id)]
+    assert _kinds(app, clinic) == [("checkin_reminder", clinic.patient_b.id)]
 
     _run_reminders(app, datetime(2026, 3, 17, 22, 0, tzinfo=timezone.utc))  # two days later
     _run_reminders(app, datetime(2026, 3, 17, 22, 5, tzinfo=timezone.utc))
-    assert _kinds(app) == [("checkin_follow_up", clinic.patient_b.id), ("checkin_reminder", clinic.patient_b.id)]
+    assert _kinds(app, clinic) == [("checkin_follow_up", clinic.patient_b.id), ("checkin_reminder", clinic.patient_b.id)]
 
 
 def test_appointment_reminder_the_evening_before_unless_switched_off(app, clinic):
@@ -129,7 +126,7 @@ def test_appointment_reminder_the_evening_before_unless_switched_off(app, clinic
         db.session.add(ReminderSettings(user_id=clinic.patient_b.id, appointment_enabled=False))
         db.session.commit()
     _run_reminders(app, datetime(2026, 3, 19, 18, 0, tzinfo=timezone.utc))
-    assert [k for k in _kinds(app) if k[0] == "appointment_reminder"] == [("appointment_reminder", clinic.patient_a.id)]
+    assert [k for k in _kinds(app, clinic) if k[0] == "appointment_reminder"] == [("appointment_reminder", clinic.patient_a.id)]
 
 
 @pytest.mark.usefixtures("today")
