@@ -113,6 +113,6 @@ def test_query_count_does_not_grow_with_the_record(app, clinic, login_as, count_
     assert response.status_code == 200 and "Extra note 29" in response.get_data(as_text=True)
     assert len(big) == len(small), "\n".join(difflib.unified_diff(
         [q.split("\n")[0][:90] for q in small], [q.split("\n")[0][:90] for q in big], lineterm=""))
-    # 26 for the read model, + the audit chain's tip, + 5 for measures and due questionnaires,
-    # + the page's unread-notification count.
-    assert len(small) <= 33, len(small)
+    # Sign-in, the relation, the audit chain's tip and insert, 24 for the read model (every part
+    # of a rich record, all prebuilt), + the page's unread-notification count: 30 (was 33).
+    assert len(small) <= 30, len(small)
