@@ -96,11 +96,13 @@ def test_accessible_metadata_and_page_sizes(app, clinic, login_as, record, monke
     reader, _ = pdf_text(download(login_as(clinic.physician), clinic.record_a.id).data)
     assert "Alice Patient" in reader.metadata.title and "Dr. Ann Physician" in reader.metadata.author
     root = reader.trailer["/Root"]
-    assert root["/Lang"] == "en" and "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert root["/Lang"] == "en-GB" and "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
     assert round(float(reader.pages[0].mediabox.width)) == 595  # A4
     monkeypatch.setitem(app.config, "CARETEAM_PDF_PAGE_SIZE", "Letter")
+    monkeypatch.setitem(app.config, "CARETEAM_LOCALE", "en-US")  # the document's language follows the clinic's
     letter, _ = pdf_text(download(login_as(clinic.physician), clinic.record_a.id).data)
     assert round(float(letter.pages[0].mediabox.width)) == 612
+    assert letter.trailer["/Root"]["/Lang"] == "en-US"
 
 
 def test_twenty_six_weeks_of_history_fit_in_two_to_four_pages(app, clinic, login_as):
