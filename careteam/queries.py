@@ -11,6 +11,8 @@ between an ORM read and a lean one. Statements here return rows (named tuples), 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import bindparam
@@ -43,3 +45,12 @@ def rows(statement: Executable, **params: Any) -> list[Row]:
 def first(statement: Executable, **params: Any) -> Row | None:
     found = rows(statement, **params)
     return found[0] if found else None
+
+
+def grouped(statement: Executable, make: Callable[..., Any], **params: Any) -> defaultdict[int, list]:
+    """Child rows by their parent: the statement's first column is the parent's id, the rest
+    becomes `make(*rest)`; a parent without children gets an empty list."""
+    found: defaultdict[int, list] = defaultdict(list)
+    for parent_id, *rest in rows(statement, **params):
+        found[parent_id].append(make(*rest))
+    return found

@@ -8,14 +8,13 @@ The rows carry the attribute names of the models, so `progress_of` judges either
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
 
 from careteam.models import ActivityLog, GradedActivityPlan, QuotaDecision
-from careteam.queries import PATIENT_ID, rows
+from careteam.queries import PATIENT_ID, grouped, rows
 
 
 @dataclass(frozen=True)
@@ -91,10 +90,6 @@ def plan_rows(patient_id: int) -> list[PlanRow]:
     plans = rows(PLANS, patient_id=patient_id)
     if not plans:
         return []
-    logs: dict[int, list[LogRow]] = defaultdict(list)
-    for plan_id, *log in rows(LOGS, patient_id=patient_id):
-        logs[plan_id].append(LogRow(*log))
-    decisions: dict[int, list[DecisionRow]] = defaultdict(list)
-    for plan_id, *decision in rows(DECISIONS, patient_id=patient_id):
-        decisions[plan_id].append(DecisionRow(*decision))
+    logs = grouped(LOGS, LogRow, patient_id=patient_id)
+    decisions = grouped(DECISIONS, DecisionRow, patient_id=patient_id)
     return [PlanRow(*plan, tuple(logs[plan.id]), tuple(decisions[plan.id])) for plan in plans]

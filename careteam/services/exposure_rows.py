@@ -9,14 +9,13 @@ schemas read them unchanged.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
 
 from careteam.models import ExposureAttempt, ExposureItem, User
-from careteam.queries import PATIENT_ID, Person, rows
+from careteam.queries import PATIENT_ID, Person, grouped, rows
 
 
 @dataclass(frozen=True)
@@ -68,9 +67,7 @@ def item_rows(patient_id: int) -> list[ExposureItemRow]:
     items = rows(ITEMS, patient_id=patient_id)
     if not items:
         return []
-    attempts: dict[int, list[AttemptPoint]] = defaultdict(list)
-    for item_id, *attempt in rows(ATTEMPTS, patient_id=patient_id):
-        attempts[item_id].append(AttemptPoint(*attempt))
+    attempts = grouped(ATTEMPTS, AttemptPoint, patient_id=patient_id)
     return [ExposureItemRow(*item[:-1], Person(item.mastered_by_id, item.name) if item.mastered_by_id else None,
                             tuple(attempts[item.id]))
             for item in items]
