@@ -1,4 +1,5 @@
-"""Prometheus metrics: per-route latency, PDF render time and queue, audit write failures.
+"""Prometheus metrics: per-route latency, PDF render time and queue, audit write failures, and
+(read at each scrape) the job queue's depth and the e-mail outbox's state.
 
 Off by default. With CARETEAM_METRICS=1, GET /metrics answers requests that send
 `Authorization: Bearer <CARETEAM_METRICS_TOKEN>`; without a token set, only requests from the
@@ -14,6 +15,7 @@ import time
 
 from flask import Flask, Response, abort, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
 
 from careteam.services.credentials import same
 
@@ -50,14 +52,44 @@ def _allowed() -> bool:
     return request.remote_addr in LOOPBACK
 
 
+class QueueCollector:
+    """Tasks waiting in the job queue and e-mails in the outbox, read when scraped (the worker
+    runs elsewhere, so only the shared storage knows). Needs an app context."""
+
+    def collect(self):
+        from careteam import sqlite
+        from careteam.jobs import queue_health
+
+        sqlite.reads_only_next()  # a scrape only reads: it never waits for SQLite's write lock
+        health = queue_health()
+        tasks = GaugeMetricFamily("careteam_job_queue_tasks", "Tasks waiting in the job queue (-1: its storage "
+                                  "does not answer).")
+        tasks.add_metric([], health.get("queued_tasks", -1) if health["queue"] == "ok" else -1)
+        yield tasks
+        outbox = GaugeMetricFamily("careteam_outbox_emails", "E-mails in the outbox: pending, overdue by five "
+                                   "minutes, failed.", labels=["state"])
+        for state, count in health["outbox"].items():
+            outbox.add_metric([state], count)
+        yield outbox
+
+
 def _exposition() -> bytes:
+    registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 
-        registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-        return generate_latest(registry)
-    return generate_latest(REGISTRY)
+    else:
+        registry.register(_Registered())
+    registry.register(QueueCollector())
+    return generate_latest(registry)
+
+
+class _Registered:
+    """This process's own metrics, for a registry built per scrape."""
+
+    def collect(self):
+        return REGISTRY.collect()
 
 
 def register_metrics(app: Flask) -> None:

@@ -78,3 +78,23 @@ def test_pdf_renders_are_timed(metrics_app):
                            timeout=60).startswith(b"%PDF")
     assert _sample("careteam_pdf_render_seconds_count", {"outcome": "success"}) == before + 1
     assert _sample("careteam_pdf_renders_in_progress") == 0
+
+
+def test_the_job_queue_and_the_outbox_are_read_at_each_scrape(tmp_path):
+    from careteam.extensions import db
+    from careteam.models import Notification
+    from tests import factories
+
+    app = create_app(make_config(f"sqlite:///{tmp_path}/metrics.sqlite", CARETEAM_METRICS=True,
+                                 CARETEAM_METRICS_TOKEN=TOKEN))  # its own database: it commits
+    with app.app_context():
+        db.create_all()
+        person = factories.user()
+        db.session.add(Notification(recipient_id=person.id, kind="checkin_reminder", link="/checkins",
+                                    email_status="pending"))
+        db.session.commit()
+    text = app.test_client().get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).get_data(as_text=True)
+    assert "careteam_job_queue_tasks 0.0" in text
+    assert 'careteam_outbox_emails{state="pending"} 1.0' in text
+    assert 'careteam_outbox_emails{state="failed"} 0.0' in text
+    assert "careteam_request_seconds_count" in text  # the process's own metrics still come with them
