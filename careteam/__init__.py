@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from careteam import log_safety, sqlite
 from careteam.config import load_config
-from careteam.database import check_idle_connections, engine_options
+from careteam.database import check_idle_connections, end_reads_with_commit, engine_options
 from careteam.extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
             if engine.dialect.name == "sqlite":
                 sqlite.configure(engine, app.config["CARETEAM_SQLITE_BUSY_TIMEOUT_SECONDS"])
             check_idle_connections(engine, app.config["CARETEAM_DB_PING_AFTER_IDLE_SECONDS"])
+    end_reads_with_commit(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
