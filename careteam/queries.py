@@ -4,15 +4,15 @@ transaction) without the ORM's per-statement work.
 A statement built per call (`select(...).where(X.id == id)`) is compiled into a new cache key on
 every request, and `Session.execute` adds the ORM's execution context on top: ~90 µs each on
 these machines, against ~15 µs for a module-level statement with bound parameters run on the
-connection. The record view runs some 20 statements per read, so this is most of the difference
+connection. The record view runs some 25 statements per read, so this is most of the difference
 between an ORM read and a lean one. Statements here return rows (named tuples), never entities.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam
