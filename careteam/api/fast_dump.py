@@ -86,8 +86,20 @@ def _inline(field: fields.Field) -> str | None:
 def _plan(schema: Schema) -> Callable[[Any], dict]:
     """A function dumping one object as `schema` would (ignoring its `many`), generated as straight-line
     code: one attribute read and one conversion per field, no call per field for the common ones."""
-    if schema._hooks[PRE_DUMP] or schema._hooks[POST_DUMP]:
+    if schema._hooks[PRE_DUMP] or schema._hooks[POST_DUMP] or type(schema) in _PLANNING:
+        # hooks, or a schema nested in itself (a tree): marshmallow's own dump
         return lambda obj: Schema.dump(schema, obj, many=False)
+    _PLANNING.add(type(schema))
+    try:
+        return _compiled(schema)
+    finally:
+        _PLANNING.discard(type(schema))
+
+
+_PLANNING: set[type] = set()
+
+
+def _compiled(schema: Schema) -> Callable[[Any], dict]:
     names: dict[str, Any] = {"MISSING": missing, "get_value": get_value}
     lines = ["def dump_one(obj):",
              "    out = {}",
