@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from careteam.domain import notifications as kinds
 from careteam.extensions import db
+from careteam.files import files_directory
 from careteam.models import PdfBundle, User
 from careteam.models.bundle import DONE, FAILED, QUEUED, RUNNING
 from careteam.services import appointments, audit, clock, outbox
-from careteam.files import files_directory
 from careteam.services.errors import InvalidInput, NotFound
 
 log = logging.getLogger(__name__)

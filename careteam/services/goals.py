@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from careteam import queries
 from careteam.domain import goals as rules
 from careteam.domain.policy import Action, Part, Role
 from careteam.domain.vocabulary import GoalStatus
-from careteam import queries
 from careteam.extensions import db
 from careteam.models import FunctionalGoal, GoalScore, Patient, User
 from careteam.queries import PATIENT_ID

@@ -13,10 +13,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from careteam import queries
 from careteam.domain import scoring
 from careteam.domain.instruments import Instrument
 from careteam.domain.vocabulary import GoalStatus
-from careteam import queries
 from careteam.models import FunctionalGoal, GoalScore, QuestionnaireResponse, WeeklyCheckin
 from careteam.queries import PATIENT_ID
 from careteam.services.instruments import catalogue

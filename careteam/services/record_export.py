@@ -25,11 +25,11 @@ from careteam import sqlite
 from careteam.domain import notifications as kinds
 from careteam.domain.policy import Action, Part, Relation, allowed
 from careteam.extensions import db
+from careteam.files import files_directory
 from careteam.models import RecordExport, User
 from careteam.models.bundle import DONE, FAILED, QUEUED, RUNNING
 from careteam.services import audit, clock, outbox
 from careteam.services.access import authorize, relation_to
-from careteam.files import files_directory
 from careteam.services.errors import Forbidden, NotFound
 from careteam.services.record_csv import PARTS, CsvPart, write_csv
 from careteam.services.record_export_readme import readme_text
