@@ -64,13 +64,20 @@ class QueueCollector:
         health = queue_health()
         tasks = GaugeMetricFamily("careteam_job_queue_tasks", "Tasks waiting in the job queue (-1: its storage "
                                   "does not answer).")
-        tasks.add_metric([], health.get("queued_tasks", -1) if health["queue"] == "ok" else -1)
+        tasks.add_metric([], health.get("queued_tasks", -1))  # set only when the storage answered
         yield tasks
         outbox = GaugeMetricFamily("careteam_outbox_emails", "E-mails in the outbox: pending, overdue by five "
                                    "minutes, failed.", labels=["state"])
         for state, count in health["outbox"].items():
             outbox.add_metric([state], count)
         yield outbox
+
+
+class _Registered:
+    """This process's own metrics, for a registry built per scrape."""
+
+    def collect(self):
+        return REGISTRY.collect()
 
 
 def _exposition() -> bytes:
@@ -84,12 +91,6 @@ def _exposition() -> bytes:
     registry.register(QueueCollector())
     return generate_latest(registry)
 
-
-class _Registered:
-    """This process's own metrics, for a registry built per scrape."""
-
-    def collect(self):
-        return REGISTRY.collect()
 
 
 def register_metrics(app: Flask) -> None:

@@ -274,9 +274,9 @@ _NOTE_COLUMNS = (Note.id, Note.patient_id, Note.visibility, Note.body, Note.auth
                  Note.author_role, Note.created_at, Note.addendum_to_id, Note.voided_at, Note.voided_by_id,
                  _voider.name.label("voider_name"), Note.void_reason)
 _READABLE = Note.visibility.in_(bindparam("visibilities", expanding=True))
-_ROOT_ROWS = (select(*_NOTE_COLUMNS).join(User, User.id == Note.author_id)
-              .outerjoin(_voider, _voider.id == Note.voided_by_id)
-              .where(Note.patient_id == PATIENT_ID, Note.addendum_to_id.is_(None), _READABLE, Note.voided_at.is_(None))
+_NOTE_ROWS = (select(*_NOTE_COLUMNS).join(User, User.id == Note.author_id)
+              .outerjoin(_voider, _voider.id == Note.voided_by_id))
+_ROOT_ROWS = (_NOTE_ROWS.where(Note.patient_id == PATIENT_ID, Note.addendum_to_id.is_(None), _READABLE, Note.voided_at.is_(None))
               .order_by(Note.created_at.desc(), Note.id.desc()))
 _later_addendum = aliased(Note)
 _CORRECTED_SINCE = exists().where(_later_addendum.addendum_to_id == Note.id,
@@ -285,9 +285,7 @@ _CORRECTED_SINCE = exists().where(_later_addendum.addendum_to_id == Note.id,
 RECENT_ROOTS = _ROOT_ROWS.limit(bindparam("limit"))
 RECENT_ROOTS_SINCE = (_ROOT_ROWS.where(or_(Note.created_at >= bindparam("since"), _CORRECTED_SINCE))
                       .limit(bindparam("limit")))
-ADDENDA = (select(*_NOTE_COLUMNS).join(User, User.id == Note.author_id)
-           .outerjoin(_voider, _voider.id == Note.voided_by_id)
-           .where(Note.addendum_to_id.in_(bindparam("root_ids", expanding=True)), _READABLE)
+ADDENDA = (_NOTE_ROWS.where(Note.addendum_to_id.in_(bindparam("root_ids", expanding=True)), _READABLE)
            .order_by(Note.created_at, Note.id))
 
 

@@ -83,13 +83,9 @@ def form_context(actor: User, patient_id: int, week_start: date) -> CheckinConte
 
 
 
-def _history(patient_id: int, from_: date | None, to: date | None):
-    stmt = select(WeeklyCheckin).where(WeeklyCheckin.patient_id == patient_id)
-    if from_ is not None:
-        stmt = stmt.where(WeeklyCheckin.week_start >= rules.week_start_of(from_))
-    if to is not None:
-        stmt = stmt.where(WeeklyCheckin.week_start <= to)
-    return stmt.order_by(WeeklyCheckin.week_start.desc())
+def _history(patient_id: int):
+    """Every check-in of the patient, newest week first, as entities (the Check-ins tab's pages)."""
+    return select(WeeklyCheckin).where(WeeklyCheckin.patient_id == patient_id).order_by(WeeklyCheckin.week_start.desc())
 
 
 @dataclass(frozen=True)
@@ -164,7 +160,7 @@ def checkin_index(actor: User, patient_id: int, page: int = 1, per_page: int = 2
     _audit_read(actor, patient.id)
     return CheckinIndex(
         patient=patient,
-        page=paginate(_history(patient.id, None, None), page, per_page),
+        page=paginate(_history(patient.id), page, per_page),
         open_weeks=_own_open_weeks(actor, patient.id),
         open_alerts=alerts.open_alert_counts([patient.id])[patient.id],
     )

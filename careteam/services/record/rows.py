@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
 
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import aliased
@@ -97,7 +96,13 @@ ALERTS = (select(RedFlagAlert.id, RedFlagAlert.flags, RedFlagAlert.checkin_id, W
           .outerjoin(WeeklyCheckin, WeeklyCheckin.id == RedFlagAlert.checkin_id)
           .outerjoin(_acknowledger, _acknowledger.id == RedFlagAlert.acknowledged_by_id)
           .where(RedFlagAlert.patient_id == PATIENT_ID)
-          .order_by(RedFlagAlert.raised_at.desc(), RedFlagAlert.id.desc()))
+          .order_by(RedFlagAlert.raised_at.desc(), RedFlagAlert.id.desc())
+          .limit(bindparam("limit")))
+OPEN_ALERTS = ALERTS.where(RedFlagAlert.acknowledged_at.is_(None))
+# Open, or raised in the period (the handover's).
+ALERTS_IN_PERIOD = ALERTS.where(
+    or_(RedFlagAlert.acknowledged_at.is_(None), RedFlagAlert.raised_at >= bindparam("raised_from")),
+    RedFlagAlert.raised_at < bindparam("raised_before"))
 OPEN_QUESTIONS = (select(Question.id, Question.text, Question.asked_by_id, User.name, Question.asked_by_role,
                          Question.created_at, Question.checkin_id, func.count().over().label("total"),
                          QuestionReply.author_id.label("reply_author_id"), _replier.name.label("reply_author"),
@@ -107,7 +112,8 @@ OPEN_QUESTIONS = (select(Question.id, Question.text, Question.asked_by_id, User.
                   .outerjoin(QuestionReply, QuestionReply.id == _latest_reply_id)
                   .outerjoin(_replier, _replier.id == QuestionReply.author_id)
                   .where(Question.patient_id == PATIENT_ID, Question.answered_at.is_(None))
-                  .order_by(Question.created_at.desc(), Question.id.desc()))
+                  .order_by(Question.created_at.desc(), Question.id.desc())
+                  .limit(bindparam("limit")))
 
 
 def patient_header(patient_id: int) -> PatientHeader:
@@ -119,30 +125,15 @@ def team(patient_id: int) -> list[TeamMemberRow]:
             for r in rows(TEAM, patient_id=patient_id)]
 
 
-@cache
-def _alerts_statement(in_period: bool, limit: int):
-    """Open alerts; with `in_period`, also those raised in the period (prebuilt per variant)."""
-    if not in_period:
-        return ALERTS.where(RedFlagAlert.acknowledged_at.is_(None)).limit(limit)
-    return (ALERTS.where(or_(RedFlagAlert.acknowledged_at.is_(None), RedFlagAlert.raised_at >= bindparam("raised_from")),
-                         RedFlagAlert.raised_at < bindparam("raised_before"))
-            .limit(limit))
-
-
-@cache
-def _open_questions_statement(limit: int):
-    return OPEN_QUESTIONS.limit(limit)
-
-
 def alerts(patient_id: int, raised_from: datetime | None, raised_before: datetime | None,
            limit: int) -> tuple[list[AlertRow], int]:
     """Open alerts, and (with `raised_from`) those raised since then; newest first, at most `limit`;
     and how many there are in all."""
     if raised_from is None:
-        found = rows(_alerts_statement(False, limit), patient_id=patient_id)
+        found = rows(OPEN_ALERTS, patient_id=patient_id, limit=limit)
     else:
-        found = rows(_alerts_statement(True, limit), patient_id=patient_id, raised_from=raised_from,
-                     raised_before=raised_before)
+        found = rows(ALERTS_IN_PERIOD, patient_id=patient_id, raised_from=raised_from, raised_before=raised_before,
+                     limit=limit)
     return [AlertRow(r.id, list(r.flags or ()), r.checkin_id,
                      CheckinRef(r.checkin_id, r.week_start) if r.checkin_id else None, r.raised_at, r.acknowledged_at,
                      Person(r.acknowledged_by_id, r.name) if r.acknowledged_by_id else None,
@@ -152,7 +143,7 @@ def alerts(patient_id: int, raised_from: datetime | None, raised_before: datetim
 
 def open_questions(patient_id: int, limit: int) -> tuple[list[QuestionRow], int]:
     """The `limit` newest open questions, oldest first, and how many are open in all."""
-    found = rows(_open_questions_statement(limit), patient_id=patient_id)
+    found = rows(OPEN_QUESTIONS, patient_id=patient_id, limit=limit)
     total = found[0].total if found else 0
     return [QuestionRow(r.id, r.text, r.asked_by_id, Person(r.asked_by_id, r.name), r.asked_by_role, r.created_at,
                         r.checkin_id, latest_reply=_latest_reply(r)) for r in reversed(found)], total
