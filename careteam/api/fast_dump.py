@@ -52,19 +52,12 @@ def _converter(name: str, field: fields.Field) -> Converter:
     if kind is fields.List:
         inner = _converter(name, field.inner)
         return lambda value, obj: None if value is None else [inner(each, obj) for each in value]
-    if kind in (fields.String, fields.Str):
-        return lambda value, obj: None if value is None else str(value)
-    if kind in (fields.Integer, fields.Int) and not field.as_string and not field.strict:
-        return lambda value, obj: None if value is None else int(value)
-    if kind in (fields.Float,) and not field.as_string:
-        return lambda value, obj: None if value is None else float(value)
     if kind in (fields.Boolean, fields.Bool):
         serialize_bool = field._serialize
         return lambda value, obj: value if type(value) is bool else serialize_bool(value, name, obj)
-    if kind in (fields.DateTime, fields.Date) and (field.format or field.DEFAULT_FORMAT) in ("iso", "iso8601"):
-        return lambda value, obj: None if value is None else value.isoformat()
-    if kind is fields.Raw:
-        return lambda value, obj: value
+    expression = _inline(field)
+    if expression is not None:  # the same conversion the generated code writes inline
+        return eval(compile(f"lambda v, obj: {expression}", "<convert>", "eval"))  # noqa: S307 - our own code
     serialize = field._serialize  # everything else, Function and Method fields included
     return lambda value, obj: serialize(value, name, obj)
 
@@ -76,6 +69,8 @@ def _inline(field: fields.Field) -> str | None:
         return "None if v is None else str(v)"
     if kind in (fields.Integer, fields.Int) and not field.as_string and not field.strict:
         return "None if v is None else int(v)"
+    if kind is fields.Float and not field.as_string:
+        return "None if v is None else float(v)"
     if kind in (fields.DateTime, fields.Date) and (field.format or field.DEFAULT_FORMAT) in ("iso", "iso8601"):
         return "None if v is None else v.isoformat()"
     if kind is fields.Raw:
